@@ -1,0 +1,28 @@
+import { z } from 'zod'
+
+/** Text shown to people: zh-CN always, English optional (falls back to zh). */
+export const I18nText = z.object({
+  zh: z.string().min(1).max(2000),
+  en: z.string().max(2000).optional(),
+})
+export type I18nText = z.infer<typeof I18nText>
+
+/** Ids are UUIDs; responses use client-generated UUIDv7 (time-ordered, so indexes stay append-mostly). */
+export const Id = z.string().uuid()
+export const UuidV7 = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, 'expected a UUIDv7')
+
+/** An instant with an offset (stored as UTC, shown in Asia/Shanghai). */
+export const Instant = z.string().datetime({ offset: true })
+
+/** A calendar date (YYYY-MM-DD), e.g. a symposium date or a follow-up due date. */
+export const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+
+export const CHANNELS = ['qr', 'door', 'paper', 'symposium'] as const
+export const Channel = z.enum(CHANNELS)
+export type Channel = z.infer<typeof Channel>
+
+export const ROLES = ['admin', 'evaluator', 'worker'] as const
+export const Role = z.enum(ROLES)
+export type Role = z.infer<typeof Role>

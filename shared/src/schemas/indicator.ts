@@ -1,0 +1,84 @@
+import { z } from 'zod'
+import { Channel } from './common.ts'
+
+const Rate = z.number().min(0).max(1)
+const Interval = z.tuple([Rate, Rate])
+
+/** One group's line in byChannel / byCommunity. */
+export const GroupRate = z.object({
+  received: z.number().int(),
+  valid: z.number().int(),
+  /** Valid questionnaires with a rating on the basis (the denominator of `rate`). */
+  n: z.number().int(),
+  rate: Rate.nullable(),
+  ci95: Interval.nullable(),
+  smallSample: z.boolean(),
+})
+
+export const ChannelRate = GroupRate.extend({ channel: Channel, pooled: z.boolean() })
+export type ChannelRate = z.infer<typeof ChannelRate>
+
+export const CommunityRate = GroupRate.extend({
+  communityId: z.string(),
+  population: z.number().nullable(),
+  quota: z.number().int().nullable(),
+  sampleSize: z.object({ required: z.number().int(), adequate: z.boolean() }).nullable(),
+})
+export type CommunityRate = z.infer<typeof CommunityRate>
+
+export const ItemRate = z.object({
+  questionId: z.string(),
+  overall: z.boolean(),
+  /** Rated (non-`na`) answers to the item among pooled valid questionnaires. */
+  n: z.number().int(),
+  na: z.number().int(),
+  rate: Rate.nullable(),
+  ci95: Interval.nullable(),
+  topK: z.array(Rate),
+  /** Answers per option score, best first, as [score, count]. */
+  distribution: z.array(z.tuple([z.number(), z.number().int()])),
+  smallSample: z.boolean(),
+})
+export type ItemRate = z.infer<typeof ItemRate>
+
+/** The indicator object of `GET /api/v1/campaigns/:id/indicator` (normative field names; more may be added). */
+export const Indicator = z.object({
+  rate: Rate.nullable(),
+  ci95: Interval.nullable(),
+  n: z.object({
+    received: z.number().int(),
+    valid: z.number().int(),
+    excluded: z.record(z.string(), z.number().int()),
+    flagged: z.record(z.string(), z.number().int()),
+  }),
+  validRate: Rate.nullable(),
+  basis: z.enum(['overall', 'items_mean']),
+  /** Labels (zh) of the options counted as satisfied. */
+  satisfiedSet: z.array(z.string()),
+  topK: z.array(Rate),
+  rho: z.number(),
+  deff: z.number().min(1),
+  nEff: z.number(),
+  ci95Design: Interval.nullable(),
+  postStratified: z.object({
+    rate: Rate.nullable(),
+    se: z.number().nullable(),
+    coverageGaps: z.array(z.string()),
+    missingPopulation: z.array(z.string()),
+  }),
+  weightedIndex: z.number().nullable(),
+  sampleSize: z.object({ required: z.number().int(), adequate: z.boolean() }),
+  score: z.object({
+    rule: z.enum(['proportional', 'tiers']),
+    target: z.number(),
+    weight: z.number(),
+    on: z.enum(['rate', 'postStratified']),
+    value: z.number().nullable(),
+  }),
+  smallSample: z.boolean(),
+  channels: z.array(Channel),
+  byChannel: z.array(ChannelRate),
+  byCommunity: z.array(CommunityRate),
+  byItem: z.array(ItemRate),
+})
+export type Indicator = z.infer<typeof Indicator>

@@ -1,0 +1,28 @@
+import { z } from 'zod'
+import { Channel, Id, Instant, UuidV7 } from './common.ts'
+import { Answers } from './questionnaire.ts'
+
+/** One filled questionnaire as a device sends it (the `items[]` of `POST /api/v1/sync`, kind `response`). */
+export const ResponseItem = z.object({
+  kind: z.literal('response'),
+  id: UuidV7,
+  campaignId: Id,
+  questionnaireVersion: z.number().int().positive(),
+  communityId: Id,
+  channel: Channel,
+  startedAt: Instant,
+  submittedAt: Instant,
+  answers: Answers,
+  /** Door number hashed on the device with a per-campaign salt, or a single-use household code token. */
+  householdKey: z.string().min(1).max(128).nullable().default(null),
+  symposiumId: Id.nullable().default(null),
+  /** Preview/test mode: stored, never valid (METHOD.md §3 `test`). */
+  test: z.boolean().optional(),
+  /** Optional evidence with consent: coarse position and visit time. */
+  evidence: z
+    .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), accuracyM: z.number().min(0) })
+    .nullable()
+    .optional(),
+})
+export type ResponseItem = z.infer<typeof ResponseItem>
+export type ResponseItemInput = z.input<typeof ResponseItem>

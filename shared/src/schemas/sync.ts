@@ -1,0 +1,32 @@
+import { z } from 'zod'
+import { Instant } from './common.ts'
+
+export const SYNC_MAX_ITEMS = 100
+export const SYNC_MAX_BYTES = 512 * 1024
+
+/**
+ * The envelope of `POST /api/v1/sync`. Items are checked one by one (see ResponseItem / SymposiumItem)
+ * so that one bad item is `rejected` with a code while the good items of the batch are stored.
+ */
+export const SyncRequest = z.object({
+  deviceId: z.string().min(8).max(64),
+  appVersion: z.string().max(64),
+  outboxSize: z.number().int().min(0),
+  items: z.array(z.unknown()).max(SYNC_MAX_ITEMS),
+})
+export type SyncRequest = z.infer<typeof SyncRequest>
+
+export const SYNC_STATUSES = ['created', 'duplicate', 'conflict', 'rejected'] as const
+export const SyncStatus = z.enum(SYNC_STATUSES)
+export type SyncStatus = z.infer<typeof SyncStatus>
+
+export const SyncItemResult = z.object({
+  id: z.string(),
+  status: SyncStatus,
+  code: z.string().optional(),
+  message: z.string().optional(),
+})
+export type SyncItemResult = z.infer<typeof SyncItemResult>
+
+export const SyncResponse = z.object({ results: z.array(SyncItemResult), serverTime: Instant })
+export type SyncResponse = z.infer<typeof SyncResponse>
