@@ -14,10 +14,7 @@ export const Exclusion = z.enum(EXCLUSIONS)
 export type Exclusion = z.infer<typeof Exclusion>
 
 /** METHOD.md §2: `topN` presets, or the explicit scores that count as satisfied (must be the best N options). */
-export const SatisfiedSet = z.union([
-  z.enum(['top1', 'top2', 'top3', 'top4', 'top5']),
-  z.array(z.number().finite()).min(1),
-])
+export const SatisfiedSet = z.union([z.enum(['top1', 'top2', 'top3', 'top4', 'top5']), z.array(z.number().finite()).min(1)])
 export type SatisfiedSet = z.infer<typeof SatisfiedSet>
 
 export const ScoringRule = z.discriminatedUnion('rule', [

@@ -9,9 +9,7 @@ export type I18nText = z.infer<typeof I18nText>
 
 /** Ids are UUIDs; responses use client-generated UUIDv7 (time-ordered, so indexes stay append-mostly). */
 export const Id = z.string().uuid()
-export const UuidV7 = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, 'expected a UUIDv7')
+export const UuidV7 = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, 'expected a UUIDv7')
 
 /** An instant with an offset (stored as UTC, shown in Asia/Shanghai). */
 export const Instant = z.string().datetime({ offset: true })

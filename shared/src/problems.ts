@@ -1,0 +1,68 @@
+/**
+ * The one catalogue of error codes. The server answers every 4xx/5xx as
+ * `{ code, message }` with a code from here (and sync items `rejected` with one);
+ * the client maps codes to zh-CN / en messages through `PROBLEMS[code]`.
+ * Codes are stable: add new ones, never rename.
+ */
+export const PROBLEMS = {
+  // envelope / HTTP level
+  bad_request: { status: 400, zh: '请求格式不正确', en: 'The request is malformed' },
+  invalid_json: { status: 400, zh: '请求内容不是有效的 JSON', en: 'The body is not valid JSON' },
+  validation_failed: { status: 400, zh: '提交的内容不符合要求', en: 'The input did not pass validation' },
+  payload_too_large: { status: 413, zh: '一次提交的内容过多', en: 'Too many items or bytes in one request' },
+  rate_limited: { status: 429, zh: '提交过于频繁，请稍后再试', en: 'Too many requests; retry later' },
+  unauthenticated: { status: 401, zh: '请先登录', en: 'Sign in first' },
+  invalid_credentials: { status: 401, zh: '账号或密码不正确', en: 'Wrong login or password' },
+  session_expired: { status: 401, zh: '登录已过期，请重新登录', en: 'The session expired; sign in again' },
+  forbidden: { status: 403, zh: '没有权限执行此操作', en: 'Not allowed' },
+  bad_origin: { status: 403, zh: '请求来源不被允许', en: 'Cross-origin write refused' },
+  not_found: { status: 404, zh: '找不到该内容', en: 'Not found' },
+  conflict: { status: 409, zh: '与已有内容冲突', en: 'Conflicts with existing data' },
+  unsupported_media_type: { status: 415, zh: '请以 JSON 格式提交', en: 'Send JSON' },
+  internal: {
+    status: 500,
+    zh: '服务器出错，答卷已保存在本机，稍后会重试',
+    en: 'Server error; answers stay on the device and will be retried',
+  },
+  unavailable: { status: 503, zh: '服务器暂时不可用', en: 'Service temporarily unavailable' },
+
+  // per sync item (status `rejected`)
+  invalid_item: { status: 400, zh: '答卷格式不正确', en: 'The item has an invalid shape' },
+  unknown_kind: { status: 400, zh: '不支持的提交类型', en: 'Unknown item kind' },
+  invalid_id: { status: 400, zh: '答卷编号不正确', en: 'The item id is not a UUIDv7' },
+  unknown_campaign: { status: 400, zh: '调查活动不存在', en: 'Unknown campaign' },
+  campaign_not_open: { status: 400, zh: '调查活动尚未开始', en: 'The campaign is not open yet' },
+  unknown_community: { status: 400, zh: '社区不在本次调查范围内', en: 'Community not in this campaign' },
+  unknown_version: { status: 400, zh: '问卷版本不存在', en: 'Unknown questionnaire version' },
+  unknown_question: { status: 400, zh: '答卷包含未知题目', en: 'Answer to an unknown question' },
+  invalid_answer: { status: 400, zh: '答案不在可选范围内', en: 'Answer outside the question’s options' },
+  missing_required: { status: 400, zh: '有必答题未作答', en: 'A required question is unanswered' },
+  channel_forbidden: { status: 403, zh: '该渠道需要调查员登录', en: 'This channel needs a worker’s credentials' },
+  community_not_assigned: { status: 403, zh: '该社区未分配给此调查员', en: 'Community not assigned to this worker' },
+  unknown_symposium: { status: 400, zh: '座谈会不存在', en: 'Unknown symposium' },
+  household_code_used: { status: 409, zh: '该入户码已使用', en: 'Household code already used' },
+  invalid_household_code: { status: 400, zh: '入户码无效', en: 'Invalid household code' },
+  invalid_time: { status: 400, zh: '答题时间不正确', en: 'Invalid start/submit times' },
+
+  // client-side (never from the server)
+  network: { status: 0, zh: '网络不可用，答卷已保存在本机', en: 'No network; answers are saved on this device' },
+  quota_exceeded: { status: 0, zh: '手机存储空间不足，请导出未发送的答卷', en: 'Storage is full; export unsent answers' },
+  no_storage: { status: 0, zh: '此浏览器无法离线保存，答卷将立即发送', en: 'This browser cannot store answers offline; sending now' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>
+
+export type ProblemCode = keyof typeof PROBLEMS
+
+export interface Problem {
+  code: ProblemCode
+  message: string
+  /** Field-level details for validation failures (zod issue paths). */
+  details?: { path: string; message: string }[]
+}
+
+export function isProblemCode(code: unknown): code is ProblemCode {
+  return typeof code === 'string' && Object.hasOwn(PROBLEMS, code)
+}
+
+export function problemMessage(code: string, locale: 'zh' | 'en' = 'zh'): string {
+  return isProblemCode(code) ? PROBLEMS[code][locale] : PROBLEMS.internal[locale]
+}
