@@ -1,0 +1,76 @@
+import type { Flag, IndicatorConfig } from '../schemas/campaign.ts'
+import type { Channel } from '../schemas/common.ts'
+import type { Answers, Question } from '../schemas/questionnaire.ts'
+import { ratingQuestions } from './scales.ts'
+
+export type FlagRules = IndicatorConfig['flagRules']
+
+export const DEFAULT_FLAG_RULES: FlagRules = { minSecondsBase: 20, minSecondsPerItem: 3, straightlineMinItems: 6, maxPerDevice: 3 }
+
+/** What the server knows about one response when it is received (instants as ISO-8601 strings). */
+export interface FlagInput {
+  rules?: Partial<FlagRules>
+  /** Rating items the respondent rated (answered with a score, not `na`). */
+  ratedItemCount: number
+  /** submittedAt − startedAt in seconds; null when unknown (then no `speeding`). */
+  durationSeconds: number | null
+  /** The scores of the rated answers. */
+  ratedAnswers: readonly number[]
+  channel?: Channel
+  /** Responses already accepted from this device in this campaign on the same channel. */
+  deviceCountBefore?: number
+  /** Another response of this campaign already carries the same household key. */
+  householdSeen?: boolean
+  submittedAt?: string | null
+  receivedAt?: string | null
+  publishedAt?: string | null
+  closesAt?: string | null
+}
+
+const time = (iso: string | null | undefined): number => (iso ? Date.parse(iso) : Number.NaN)
+
+/**
+ * METHOD.md §3 soft flags of one response, in the order of `FLAGS`. (`conflict` belongs to sync and
+ * is set by the server, not here.)
+ * - speeding: duration < minSecondsBase + minSecondsPerItem · rated items;
+ * - straightlining: at least straightlineMinItems rated answers, all equal;
+ * - duplicate_device: channel `qr` and at least maxPerDevice earlier responses from the device;
+ * - duplicate_household: the household key was seen before;
+ * - clock_skew: submittedAt after receivedAt or before publishedAt; then `late` is judged by
+ *   receivedAt instead of submittedAt (an answer given offline in the window and sent later is on time).
+ */
+export function computeFlags(input: FlagInput): Flag[] {
+  const rules = { ...DEFAULT_FLAG_RULES, ...input.rules }
+  const flags: Flag[] = []
+  const minSeconds = rules.minSecondsBase + rules.minSecondsPerItem * input.ratedItemCount
+  if (input.durationSeconds !== null && input.durationSeconds < minSeconds) flags.push('speeding')
+  const answers = input.ratedAnswers
+  if (answers.length >= rules.straightlineMinItems && answers.every((a) => a === answers[0])) flags.push('straightlining')
+  if (input.channel === 'qr' && (input.deviceCountBefore ?? 0) >= rules.maxPerDevice) flags.push('duplicate_device')
+  if (input.householdSeen) flags.push('duplicate_household')
+
+  const submitted = time(input.submittedAt)
+  const received = time(input.receivedAt)
+  const published = time(input.publishedAt)
+  const skew = submitted > received || submitted < published
+  const judged = skew && !Number.isNaN(received) ? received : submitted
+  if (judged > time(input.closesAt)) flags.push('late')
+  if (skew) flags.push('clock_skew')
+  return flags
+}
+
+/** Scores of the rating questions answered with a score, in questionnaire order. */
+export function ratedAnswersOf(questions: readonly Question[], answers: Answers): number[] {
+  const out: number[] = []
+  for (const q of ratingQuestions(questions)) {
+    const a = answers[q.id]
+    if (typeof a === 'number') out.push(a)
+  }
+  return out
+}
+
+/** Whole seconds are not assumed: the duration is exact to the millisecond. Null if either instant is unreadable. */
+export function durationSeconds(startedAt: string, submittedAt: string): number | null {
+  const d = (Date.parse(submittedAt) - Date.parse(startedAt)) / 1000
+  return Number.isNaN(d) ? null : d
+}

@@ -1,0 +1,16 @@
+/** METHOD.md §9: a rate on fewer valid questionnaires than this is marked small-sample everywhere. */
+export const SMALL_SAMPLE = 30
+
+export function isSmallSample(valid: number): boolean {
+  return valid < SMALL_SAMPLE
+}
+
+/** 0.866310… → "86.63%" (METHOD.md §9); "—" when there is no rate. */
+export function formatRate(rate: number | null): string {
+  return rate === null ? '—' : `${(rate * 100).toFixed(2)}%`
+}
+
+/** Scores are rounded to 2 decimals for display only (METHOD.md §8): 9.62566… → "9.63". */
+export function formatScore(score: number | null): string {
+  return score === null ? '—' : score.toFixed(2)
+}

@@ -1,0 +1,190 @@
+import type { Flag } from '../schemas/campaign.ts'
+import type { Channel } from '../schemas/common.ts'
+import type { Answers, Question } from '../schemas/questionnaire.ts'
+import { NA, overallQuestion, ratingQuestions, topScores } from './scales.ts'
+
+/**
+ * The indicator's aggregate: integer counts only, so it is order-independent and exactly
+ * reproducible. The server keeps it as rows (`tallyToRows`), adds each accepted response's delta
+ * (`tallyResponse`) in the same transaction with `count = count + excluded.count`, and gets from
+ * `indicatorFromTally` an object identical to a full recomputation (`computeIndicator`).
+ *
+ * It does not depend on the indicator config: answers are counted by raw score, and the satisfied
+ * set, basis, pooled channels and excluding flags are applied when the indicator is computed, so a
+ * config change needs no recount.
+ *
+ * A cell groups responses that the config can only treat alike:
+ * - communityId, channel;
+ * - flagsKey: the response's flags, sorted, joined with ',' ('' for none);
+ * - exclusionKey: the stored hard reason, 'evaluator_excluded' | 'test' | '';
+ * - basisKey: what the response can serve as a basis for, so `missing_basis` (which depends on the
+ *   configured basis) can be decided per cell: 'overall' (the overall item is rated), 'items' (some
+ *   rating item is rated, not the overall one), 'none' (no rating item rated);
+ * - reviewKey: 'include' when an evaluator reviewed the response and kept it, which overrides the
+ *   config's excluding flags; '' otherwise. (An evaluator's "exclude" is exclusionKey
+ *   'evaluator_excluded'.)
+ *
+ * Metrics of a cell (each an integer count of responses or answers):
+ * - `n`: responses;
+ * - `overall:<score>` | `overall:na` | `overall:missing`: the overall item's answer;
+ * - `item:<questionId>:<score>` | `item:<questionId>:na`: answers to each rating item (unanswered: none);
+ * - `mean:k<k>:<s>/<r>`: for k = 1 … K−1 (K the largest scale of the response's questionnaire
+ *   version), questionnaires with s of their r rated items among the item's k best options — the
+ *   items_mean share as an exact rational; `mean:none` when no item is rated.
+ */
+export type ExclusionKey = 'evaluator_excluded' | 'test' | ''
+export type BasisKey = 'overall' | 'items' | 'none'
+export type ReviewKey = 'include' | ''
+
+export interface CellCoordinates {
+  communityId: string
+  channel: Channel
+  flagsKey: string
+  exclusionKey: ExclusionKey
+  basisKey: BasisKey
+  reviewKey: ReviewKey
+}
+
+export interface TallyCell extends CellCoordinates {
+  counts: Record<string, number>
+}
+
+/** Cells by `cellKey`. Zero counts and empty cells are never kept, so equal content means deep-equal tallies. */
+export interface Tally {
+  cells: Record<string, TallyCell>
+}
+
+/** One stored row; the unique key is every field but `count`. */
+export interface TallyRow extends CellCoordinates {
+  metric: string
+  count: number
+}
+
+/** The response as the method needs it (structural: a stored response row fits). */
+export interface TallyResponseInput {
+  id?: string
+  communityId: string
+  channel: Channel
+  questionnaireVersion?: number
+  answers: Answers
+  flags: readonly Flag[]
+  /** Hard reason stored with the response; `test` first when both apply. */
+  exclusion: 'evaluator_excluded' | 'test' | null
+  /** An evaluator reviewed the flags and kept the response. */
+  review?: 'include' | null
+}
+
+/** Sorted, de-duplicated, joined with ','. */
+export function flagsKey(flags: readonly string[]): string {
+  return [...new Set(flags)].sort().join(',')
+}
+
+export function flagsOfKey(key: string): Flag[] {
+  return key === '' ? [] : (key.split(',') as Flag[])
+}
+
+/** Coordinates never contain '|' (uuids, enums, flag names), so the join is unambiguous. */
+export function cellKey(c: CellCoordinates): string {
+  return [c.communityId, c.channel, c.flagsKey, c.exclusionKey, c.basisKey, c.reviewKey].join('|')
+}
+
+export function emptyTally(): Tally {
+  return { cells: {} }
+}
+
+/** The delta one response adds, counted against the questions of the version it answered. */
+export function tallyResponse(questions: readonly Question[], response: TallyResponseInput): Tally {
+  const counts: Record<string, number> = { n: 1 }
+  const rating = ratingQuestions(questions)
+  const overall = overallQuestion(questions)
+  const overallAnswer = overall ? response.answers[overall.id] : undefined
+  const overallMetric = typeof overallAnswer === 'number' ? String(overallAnswer) : overallAnswer === NA ? NA : 'missing'
+  counts[`overall:${overallMetric}`] = 1
+
+  let rated = 0
+  const maxSize = Math.max(0, ...rating.map((q) => q.scale.options.length))
+  const satisfiedAtK = new Array<number>(Math.max(0, maxSize - 1)).fill(0)
+  for (const q of rating) {
+    const a = response.answers[q.id]
+    if (a === NA) counts[`item:${q.id}:${NA}`] = 1
+    if (typeof a !== 'number') continue
+    counts[`item:${q.id}:${a}`] = 1
+    rated++
+    for (let k = 1; k < maxSize; k++) if (topScores(q.scale, k).includes(a)) satisfiedAtK[k - 1] = (satisfiedAtK[k - 1] ?? 0) + 1
+  }
+  if (rated === 0) counts['mean:none'] = 1
+  else for (const [i, s] of satisfiedAtK.entries()) counts[`mean:k${i + 1}:${s}/${rated}`] = 1
+
+  const cell: TallyCell = {
+    communityId: response.communityId,
+    channel: response.channel,
+    flagsKey: flagsKey(response.flags),
+    exclusionKey: response.exclusion ?? '',
+    basisKey: overallMetric !== NA && overallMetric !== 'missing' ? 'overall' : rated > 0 ? 'items' : 'none',
+    reviewKey: response.review === 'include' ? 'include' : '',
+    counts,
+  }
+  return { cells: { [cellKey(cell)]: cell } }
+}
+
+/** Adds `delta` × `sign` into `target` in place, dropping what falls to zero. */
+export function addIntoTally(target: Tally, delta: Tally, sign: 1 | -1 = 1): Tally {
+  for (const [key, cell] of Object.entries(delta.cells)) {
+    const into = target.cells[key] ?? { ...coordinates(cell), counts: {} }
+    for (const [metric, c] of Object.entries(cell.counts)) {
+      const next = (into.counts[metric] ?? 0) + sign * c
+      if (next === 0) delete into.counts[metric]
+      else into.counts[metric] = next
+    }
+    if (Object.keys(into.counts).length === 0) delete target.cells[key]
+    else target.cells[key] = into
+  }
+  return target
+}
+
+/** Sum of tallies (a new object; the inputs are untouched). */
+export function mergeTally(...tallies: readonly Tally[]): Tally {
+  const out = emptyTally()
+  for (const t of tallies) addIntoTally(out, t)
+  return out
+}
+
+/** The opposite delta: what to add to take a response back out (e.g. before re-adding it under a new review). */
+export function negateTally(t: Tally): Tally {
+  return addIntoTally(emptyTally(), t, -1)
+}
+
+/** Rows sorted by cell then metric; zero counts are left out. */
+export function tallyToRows(t: Tally): TallyRow[] {
+  const rows: TallyRow[] = []
+  for (const key of Object.keys(t.cells).sort()) {
+    const cell = t.cells[key]
+    if (!cell) continue
+    for (const metric of Object.keys(cell.counts).sort()) {
+      const count = cell.counts[metric] ?? 0
+      if (count !== 0) rows.push({ ...coordinates(cell), metric, count })
+    }
+  }
+  return rows
+}
+
+/** Rebuilds a tally from stored rows (duplicates add up; zero rows vanish). */
+export function tallyFromRows(rows: readonly TallyRow[]): Tally {
+  const out = emptyTally()
+  for (const row of rows) {
+    const cell: TallyCell = { ...coordinates(row), counts: { [row.metric]: row.count } }
+    addIntoTally(out, { cells: { [cellKey(cell)]: cell } })
+  }
+  return out
+}
+
+function coordinates(c: CellCoordinates): CellCoordinates {
+  return {
+    communityId: c.communityId,
+    channel: c.channel,
+    flagsKey: c.flagsKey,
+    exclusionKey: c.exclusionKey,
+    basisKey: c.basisKey,
+    reviewKey: c.reviewKey,
+  }
+}
