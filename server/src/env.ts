@@ -13,6 +13,19 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   CLIENT_DIST: z.string().default(fileURLToPath(new URL('../../client/dist', import.meta.url))),
   LOG_LEVEL: z.enum(['silent', 'info', 'debug']).default('info'),
+  /**
+   * Anonymous requests per client IP per window on the public routes (sync, link lookups); 0 turns the
+   * limit off. Generous by default: a whole symposium hall or a block of flats may share one carrier NAT.
+   */
+  RATE_LIMIT_ANON: z.coerce.number().int().min(0).default(1200),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  /** Behind a reverse proxy, take the client IP from X-Forwarded-For (only then: it is forgeable otherwise). */
+  TRUST_PROXY: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+  /** Connections in the PostgreSQL pool of this instance. */
+  PG_POOL_SIZE: z.coerce.number().int().positive().default(10),
 })
 
 export type Env = z.infer<typeof EnvSchema> & { demo: boolean }

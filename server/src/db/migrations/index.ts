@@ -1,4 +1,7 @@
 import type { Migration } from 'kysely'
+import { coreMigration } from './0001-core.ts'
 
 /** Ordered by name; forward-only. Add a new numbered file for every change of a persisted shape. */
-export const migrations: Record<string, Migration> = {}
+export const migrations: Record<string, Migration> = {
+  '0001-core': coreMigration,
+}
