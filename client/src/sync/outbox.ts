@@ -1,0 +1,103 @@
+import { type ResponseItem, ResponseItem as ResponseItemSchema } from '@minyi/shared/schemas'
+import { META_DEVICE_ID, META_FIRST_SAVE_AT } from '../constants/storage-keys.ts'
+import type { DraftRow, MinyiDb } from '../db/index.ts'
+import { isQuotaError, SyncError } from './errors.ts'
+import { randomUuid } from './uuidv7.ts'
+
+/** The install's device id, created on first use. A transaction so two tabs can't create two. */
+export async function getDeviceId(db: MinyiDb): Promise<string> {
+  return db.transaction('rw', db.meta, async () => {
+    const row = await db.meta.get(META_DEVICE_ID)
+    if (typeof row?.value === 'string') return row.value
+    const id = randomUuid()
+    // `add`, not `put`: a concurrent creator makes this throw instead of silently replacing an id in use.
+    await db.meta.add({ key: META_DEVICE_ID, value: id })
+    return id
+  })
+}
+
+export interface SaveResult {
+  /** True when this was the device's first saved response (time to ask for persistent storage). */
+  first: boolean
+}
+
+/**
+ * Stores a finished response in the outbox and deletes its draft in one strict transaction; only
+ * when this resolves may the UI say "saved". The item is parsed with the shared schema first, so
+ * nothing malformed is ever queued. `put`, not `add`: saving the same response id again (a double
+ * tap, a retry after a crash) is a no-op replay rather than an error or a second response.
+ */
+export async function saveResponse(db: MinyiDb, input: unknown, draftKey?: string, now: number = Date.now()): Promise<SaveResult> {
+  const item = ResponseItemSchema.parse(input)
+  try {
+    return await db.transaction('rw', [db.outbox, db.drafts, db.meta], async () => {
+      await db.outbox.put({ id: item.id, queuedAt: now, item })
+      if (draftKey) await db.drafts.delete(draftKey)
+      const first = !(await db.meta.get(META_FIRST_SAVE_AT))
+      if (first) await db.meta.put({ key: META_FIRST_SAVE_AT, value: now })
+      return { first }
+    })
+  } catch (err) {
+    if (isQuotaError(err)) throw new SyncError('quota_exceeded', err)
+    throw err
+  }
+}
+
+/** Drafts are rewritten on every change: `put` replaces the previous snapshot of the same link. */
+export async function saveDraft(db: MinyiDb, draft: DraftRow): Promise<void> {
+  try {
+    await db.drafts.put(structuredClone(draft))
+  } catch (err) {
+    if (isQuotaError(err)) throw new SyncError('quota_exceeded', err)
+    throw err
+  }
+}
+
+export function loadDraft(db: MinyiDb, key: string): Promise<DraftRow | undefined> {
+  return db.drafts.get(key)
+}
+
+export function deleteDraft(db: MinyiDb, key: string): Promise<void> {
+  return db.drafts.delete(key)
+}
+
+export interface OutboxCounts {
+  queued: number
+  attention: number
+}
+
+export async function countOutbox(db: MinyiDb): Promise<OutboxCounts> {
+  const [queued, attention] = await Promise.all([db.outbox.count(), db.attention.count()])
+  return { queued, attention }
+}
+
+/** The export file of PRODUCT.md C2 (imported by `POST /api/v1/sync/import`). */
+export interface OutboxExport {
+  format: 'minyi-outbox'
+  version: 1
+  deviceId: string
+  exportedAt: string
+  items: ResponseItem[]
+}
+
+/**
+ * Everything not yet acknowledged: the outbox, the needs-attention box, and `extra` (a response the
+ * full disk refused to store, so the export still carries it).
+ */
+export async function buildExport(
+  db: MinyiDb | null,
+  deviceId: string,
+  extra: ResponseItem[] = [],
+  now = new Date(),
+): Promise<OutboxExport> {
+  const queued = db ? await db.outbox.orderBy('queuedAt').toArray() : []
+  const attention = db ? await db.attention.orderBy('movedAt').toArray() : []
+  const seen = new Set<string>()
+  const items: ResponseItem[] = []
+  for (const item of [...queued.map((r) => r.item), ...attention.map((r) => r.item), ...extra]) {
+    if (seen.has(item.id)) continue
+    seen.add(item.id)
+    items.push(item)
+  }
+  return { format: 'minyi-outbox', version: 1, deviceId, exportedAt: now.toISOString(), items }
+}

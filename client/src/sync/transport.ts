@@ -1,0 +1,46 @@
+import { isProblemCode, type ProblemCode } from '@minyi/shared/problems'
+import { type SyncRequest, type SyncResponse, SyncResponse as SyncResponseSchema } from '@minyi/shared/schemas'
+import { parseRetryAfter } from './backoff.ts'
+
+export type TransportResult =
+  | { kind: 'ok'; response: SyncResponse }
+  /** Nothing was acknowledged: keep every item and try again later. */
+  | { kind: 'retry'; code: ProblemCode; status: number; retryAfterMs: number | null }
+
+/** Sends one batch. The engine depends only on this, so unit tests script it. */
+export type Transport = (req: SyncRequest) => Promise<TransportResult>
+
+/**
+ * `POST /api/v1/sync` over fetch. Every failure is transient from the outbox's point of view: a
+ * network error, 429 (honouring `Retry-After`), 5xx, and even an envelope-level 4xx, which would
+ * be our own bug — the items stay on the device until a fixed app version sends them.
+ */
+export function fetchTransport(url = '/api/v1/sync', fetchFn: typeof fetch = (...a) => fetch(...a)): Transport {
+  return async (req) => {
+    let res: Response
+    try {
+      res = await fetchFn(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(req),
+        credentials: 'same-origin',
+        cache: 'no-store',
+      })
+    } catch {
+      return { kind: 'retry', code: 'network', status: 0, retryAfterMs: null }
+    }
+    const body: unknown = await res.json().catch(() => null)
+    if (res.ok) {
+      const parsed = SyncResponseSchema.safeParse(body)
+      if (parsed.success) return { kind: 'ok', response: parsed.data }
+      return { kind: 'retry', code: 'internal', status: res.status, retryAfterMs: null }
+    }
+    const code = (body as { code?: unknown } | null)?.code
+    return {
+      kind: 'retry',
+      code: isProblemCode(code) ? code : res.status === 429 ? 'rate_limited' : res.status >= 500 ? 'unavailable' : 'bad_request',
+      status: res.status,
+      retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+    }
+  }
+}
