@@ -16,7 +16,8 @@ export function wilsonInterval(p: number, n: number, z: number = Z95): Interval 
   const centre = p + z2 / (2 * n)
   const half = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))
   const denom = 1 + z2 / n
-  return [clamp01((centre - half) / denom), clamp01((centre + half) / denom)]
+  // The interval contains p by construction; keep it so when rounding says otherwise (p = 0, large n).
+  return [clamp01(Math.min(p, (centre - half) / denom)), clamp01(Math.max(p, (centre + half) / denom))]
 }
 
 /** Wilson interval for `x` satisfied among `n` (x may be a sum of shares for the items_mean basis). */
