@@ -44,6 +44,12 @@ export const PROBLEMS = {
   invalid_household_code: { status: 400, zh: '入户码无效', en: 'Invalid household code' },
   invalid_time: { status: 400, zh: '答题时间不正确', en: 'Invalid start/submit times' },
 
+  // campaign setup: the indicator config must fit the questionnaire (shared/src/method/config-fit.ts)
+  satisfied_set_invalid: { status: 400, zh: '满意选项与题目量表不匹配', en: 'The satisfied set does not fit the questions’ scales' },
+  basis_item_missing: { status: 400, zh: '问卷缺少计算依据的评分题（总体满意度）', en: 'The questionnaire lacks the basis rating item' },
+  weights_mismatch: { status: 400, zh: '加权指数的权重个数与量表不符', en: 'Weighted-index weights do not match the scale' },
+  questionnaire_not_published: { status: 409, zh: '问卷尚未发布', en: 'The questionnaire has not been published yet' },
+
   // client-side (never from the server)
   network: { status: 0, zh: '网络不可用，答卷已保存在本机', en: 'No network; answers are saved on this device' },
   quota_exceeded: { status: 0, zh: '手机存储空间不足，请导出未发送的答卷', en: 'Storage is full; export unsent answers' },

@@ -35,10 +35,35 @@ export async function openDb(opts: { databaseUrl?: string | undefined; sqlitePat
     sqlite.pragma('synchronous = NORMAL')
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('busy_timeout = 5000')
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) })
   }
   await migrate(db)
   return { db, dialect, close: () => db.destroy() }
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; ingest runs the same few multi-row statements
+ * thousands of times, and re-parsing them was a measurable share of its time. Statements are reusable
+ * in better-sqlite3 (Kysely's connection mutex runs one at a time), so keep the recent ones.
+ * Only `all`/`run` are used by Kysely outside streaming, and nothing here streams.
+ */
+function cachingStatements(sqlite: SQLite.Database, max = 256) {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql)
+      if (stmt) {
+        // Map keeps insertion order: re-insert to mark as recently used.
+        cache.delete(sql)
+      } else {
+        stmt = sqlite.prepare(sql)
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string)
+      }
+      cache.set(sql, stmt)
+      return stmt
+    },
+  }
 }
 
 class StaticProvider implements MigrationProvider {

@@ -30,3 +30,14 @@ export type SyncItemResult = z.infer<typeof SyncItemResult>
 
 export const SyncResponse = z.object({ results: z.array(SyncItemResult), serverTime: Instant })
 export type SyncResponse = z.infer<typeof SyncResponse>
+
+/** The file a device exports when it cannot sync (PRODUCT.md C2), imported by `POST /api/v1/sync/import`. */
+export const OutboxExport = z.object({
+  format: z.literal('minyi-outbox'),
+  version: z.literal(1),
+  deviceId: z.string().min(8).max(64),
+  exportedAt: Instant,
+  /** Checked one by one like sync items; any number of them (imported in batches of SYNC_MAX_ITEMS). */
+  items: z.array(z.unknown()),
+})
+export type OutboxExport = z.infer<typeof OutboxExport>

@@ -1,0 +1,115 @@
+import type { Insertable, Kysely, Selectable } from 'kysely'
+import type { ConflictsTable, ResponseReviewsTable, ResponsesTable } from '../tables-core.ts'
+import type { Database } from '../tables.ts'
+
+export type ResponseRow = Selectable<ResponsesTable>
+export type ConflictRow = Selectable<ConflictsTable>
+
+/** Rows per multi-row INSERT: 20 columns × 100 stays far below SQLite's and PostgreSQL's parameter limits. */
+const INSERT_CHUNK = 100
+
+/** What ingest needs to tell a replay from a conflict. */
+export async function findStoredHashes(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, { hash: string; flags: string }>> {
+  const out = new Map<string, { hash: string; flags: string }>()
+  if (ids.length === 0) return out
+  const rows = await db.selectFrom('responses').select(['id', 'content_hash', 'flags']).where('id', 'in', ids).execute()
+  for (const r of rows) out.set(r.id, { hash: r.content_hash, flags: r.flags })
+  return out
+}
+
+export function getResponses(db: Kysely<Database>, ids: readonly string[]): Promise<ResponseRow[]> {
+  if (ids.length === 0) return Promise.resolve([])
+  return db.selectFrom('responses').selectAll().where('id', 'in', ids).execute()
+}
+
+export function getResponse(db: Kysely<Database>, id: string): Promise<ResponseRow | undefined> {
+  return db.selectFrom('responses').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Plain INSERT (no ON CONFLICT): an id another instance stored meanwhile fails the batch, which is then retried. */
+export async function insertResponses(db: Kysely<Database>, rows: Insertable<ResponsesTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await db.insertInto('responses').values(rows.slice(i, i + INSERT_CHUNK)).execute()
+}
+
+export async function setResponseState(
+  db: Kysely<Database>,
+  id: string,
+  state: Pick<ResponseRow, 'flags' | 'exclusion' | 'review'>,
+): Promise<void> {
+  await db.updateTable('responses').set(state).where('id', '=', id).execute()
+}
+
+/** The same conflicting payload replayed is kept once. */
+export async function insertConflicts(db: Kysely<Database>, rows: ConflictRow[]): Promise<void> {
+  if (rows.length === 0) return
+  await db
+    .insertInto('conflicts')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['response_id', 'content_hash']).doNothing())
+    .execute()
+}
+
+export function listConflicts(db: Kysely<Database>, campaignId: string): Promise<ConflictRow[]> {
+  return db.selectFrom('conflicts').selectAll().where('campaign_id', '=', campaignId).orderBy('received_at').orderBy('id').execute()
+}
+
+export async function insertReview(db: Kysely<Database>, row: Selectable<ResponseReviewsTable>): Promise<void> {
+  await db.insertInto('response_reviews').values(row).execute()
+}
+
+export function listReviews(db: Kysely<Database>, responseId: string): Promise<Selectable<ResponseReviewsTable>[]> {
+  return db.selectFrom('response_reviews').selectAll().where('response_id', '=', responseId).orderBy('at').execute()
+}
+
+/** Adds to the per-(campaign, household key) counters; returns the totals after this batch. */
+export async function bumpHouseholdCounts(
+  db: Kysely<Database>,
+  rows: { campaign_id: string; household_key: string; count: number }[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  if (rows.length === 0) return out
+  // Sorted, so that two instances lock the same rows in the same order (no deadlock).
+  const sorted = [...rows].sort((a, b) => cmp(a.campaign_id + a.household_key, b.campaign_id + b.household_key))
+  for (let i = 0; i < sorted.length; i += INSERT_CHUNK) {
+    const got = await db
+      .insertInto('household_counts')
+      .values(sorted.slice(i, i + INSERT_CHUNK))
+      .onConflict((oc) =>
+        oc.columns(['campaign_id', 'household_key']).doUpdateSet((eb) => ({ count: eb('household_counts.count', '+', eb.ref('excluded.count')) })),
+      )
+      .returning(['campaign_id', 'household_key', 'count'])
+      .execute()
+    for (const r of got) out.set(`${r.campaign_id}|${r.household_key}`, Number(r.count))
+  }
+  return out
+}
+
+/** Page through a campaign's responses by id (stable order, bounded memory). */
+export function pageCampaignResponses(
+  db: Kysely<Database>,
+  campaignId: string,
+  afterId: string,
+  limit: number,
+): Promise<Pick<ResponseRow, 'id' | 'questionnaire_version' | 'community_id' | 'channel' | 'answers_json' | 'flags' | 'exclusion' | 'review'>[]> {
+  return db
+    .selectFrom('responses')
+    .select(['id', 'questionnaire_version', 'community_id', 'channel', 'answers_json', 'flags', 'exclusion', 'review'])
+    .where('campaign_id', '=', campaignId)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+}
+
+export async function countCampaignResponses(db: Kysely<Database>, campaignId: string): Promise<number> {
+  const r = await db
+    .selectFrom('responses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('campaign_id', '=', campaignId)
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}

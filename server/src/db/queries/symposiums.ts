@@ -1,0 +1,21 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { SymposiumsTable } from '../tables-core.ts'
+import type { Database } from '../tables.ts'
+
+export type SymposiumRow = Selectable<SymposiumsTable>
+
+export async function findSymposiums(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, { campaign_id: string; content_hash: string }>> {
+  const out = new Map<string, { campaign_id: string; content_hash: string }>()
+  if (ids.length === 0) return out
+  const rows = await db.selectFrom('symposiums').select(['id', 'campaign_id', 'content_hash']).where('id', 'in', ids).execute()
+  for (const r of rows) out.set(r.id, r)
+  return out
+}
+
+export async function insertSymposiums(db: Kysely<Database>, rows: SymposiumRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('symposiums').values(rows).execute()
+}
+
+export function listSymposiums(db: Kysely<Database>, campaignId: string): Promise<SymposiumRow[]> {
+  return db.selectFrom('symposiums').selectAll().where('campaign_id', '=', campaignId).orderBy('date').execute()
+}
