@@ -24,6 +24,8 @@ const EnvSchema = z.object({
     .enum(['0', '1', 'true', 'false'])
     .default('0')
     .transform((v) => v === '1' || v === 'true'),
+  /** How long a staff login (cookie or bearer token) lasts; workers collect offline for up to 30 days. */
+  SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
   /** Connections in the PostgreSQL pool of this instance. */
   PG_POOL_SIZE: z.coerce.number().int().positive().default(10),
 })

@@ -1,3 +1,59 @@
-// Tables of staff users, sessions, API tokens and rate limits (migration 0002).
-// biome-ignore lint/complexity/noBannedTypes: filled in by the auth migration
-export type AuthTables = {}
+// Tables of staff users, their communities, sessions and read-only API tokens (migration 0002).
+// Login attempts are counted in the core `rate_limits` table (buckets `login:…`), shared by every instance.
+// Portable types only; instants are UTC ISO-8601 text so they compare as strings.
+
+export interface StaffUsersTable {
+  id: string
+  name: string
+  /** Stored lower-case, so `Admin` and `admin` are one account. */
+  login: string
+  phone: string | null
+  role: 'admin' | 'evaluator' | 'worker'
+  /** `scrypt$ln=…,r=…,p=…$<salt>$<key>` (see server/src/auth/password.ts); the parameters travel with the hash. */
+  password_hash: string
+  /** 0 | 1: disabled users keep their history (responses name them) but cannot sign in. */
+  disabled: number
+  created_at: string
+  updated_at: string
+}
+
+/** Communities a worker may collect in. No foreign key to org_units: staff may be set up before communities. */
+export interface StaffCommunitiesTable {
+  user_id: string
+  community_id: string
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the secret token; the token itself is never stored. */
+  id: string
+  user_id: string
+  /** The transport the token was last presented with: the browser cookie, or `Authorization: Bearer` (worker app, scripts). */
+  kind: 'cookie' | 'bearer'
+  created_at: string
+  /** Absolute: a session does not slide, so a lost phone's token dies at a known time even if never revoked. */
+  expires_at: string
+  revoked_at: string | null
+  /** Updated at most once a minute, so that authenticating is not a write per request. */
+  last_used_at: string | null
+  /** Helps an admin tell which phone a session is on before revoking it. */
+  user_agent: string | null
+}
+
+/** Read-only tokens for statistics pulls (scripts, BI tools). */
+export interface ApiTokensTable {
+  id: string
+  /** SHA-256 (hex) of the secret token. */
+  token_hash: string
+  name: string
+  created_by: string
+  created_at: string
+  revoked_at: string | null
+  last_used_at: string | null
+}
+
+export interface AuthTables {
+  staff_users: StaffUsersTable
+  staff_communities: StaffCommunitiesTable
+  sessions: SessionsTable
+  api_tokens: ApiTokensTable
+}

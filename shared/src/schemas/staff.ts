@@ -45,3 +45,51 @@ export type Device = z.infer<typeof Device>
 
 /** Read-only API tokens for statistics pulls. */
 export const ApiTokenInput = z.object({ name: z.string().min(1).max(100) })
+
+/** `PATCH /api/v1/staff/:id`: any subset. `disabled: true` also revokes every session of the user. */
+export const StaffUserUpdate = z
+  .object({
+    name: z.string().min(1).max(100),
+    phone: z.string().max(32).nullable(),
+    role: Role,
+    communityIds: z.array(Id),
+    disabled: z.boolean(),
+  })
+  .partial()
+export type StaffUserUpdate = z.infer<typeof StaffUserUpdate>
+
+/** `POST /api/v1/staff/:id/password`: an admin sets a new password; the user's sessions are revoked. */
+export const PasswordReset = z.object({ password: z.string().min(8).max(200) })
+export type PasswordReset = z.infer<typeof PasswordReset>
+
+/** A live login session, as an admin sees it before revoking one (a lost phone). */
+export const StaffSession = z.object({
+  id: z.string(),
+  kind: z.enum(['cookie', 'bearer']),
+  createdAt: Instant,
+  expiresAt: Instant,
+  lastUsedAt: Instant.nullable(),
+  userAgent: z.string().nullable(),
+})
+export type StaffSession = z.infer<typeof StaffSession>
+
+/** `GET /api/v1/auth/me` */
+export const MeResponse = z.object({
+  user: StaffUser,
+  session: z.object({ id: z.string(), via: z.enum(['cookie', 'bearer']), expiresAt: Instant }),
+})
+export type MeResponse = z.infer<typeof MeResponse>
+
+/** A read-only API token as listed (never its secret). */
+export const ApiToken = z.object({
+  id: Id,
+  name: z.string(),
+  createdBy: Id,
+  createdAt: Instant,
+  revokedAt: Instant.nullable(),
+  lastUsedAt: Instant.nullable(),
+})
+export type ApiToken = z.infer<typeof ApiToken>
+/** `POST /api/v1/tokens` answer: the only time the secret is shown. */
+export const ApiTokenCreated = ApiToken.extend({ token: z.string() })
+export type ApiTokenCreated = z.infer<typeof ApiTokenCreated>

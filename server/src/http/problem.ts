@@ -1,0 +1,52 @@
+import { PROBLEMS, type Problem, type ProblemCode, problemMessage } from '@minyi/shared/problems'
+import type { Context, ErrorHandler } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { z } from 'zod'
+
+/**
+ * The one place where error codes become HTTP answers: services and routes throw a ProblemError,
+ * `onProblem` (installed with `app.onError`) turns it into `{ code, message }` with the catalogue's status.
+ */
+export class ProblemError extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    readonly extra: { details?: Problem['details']; headers?: Record<string, string> } = {},
+  ) {
+    super(code)
+    this.name = 'ProblemError'
+  }
+}
+
+/** Answers `code` right away, for handlers and middleware that return rather than throw. */
+export function problem(c: Context, code: ProblemCode, extra: ProblemError['extra'] = {}): Response {
+  const body: Problem = { code, message: problemMessage(code) }
+  if (extra.details) body.details = extra.details
+  for (const [name, value] of Object.entries(extra.headers ?? {})) c.header(name, value)
+  // Every server-side code has a real 4xx/5xx status; the status-0 codes are client-only.
+  return c.json(body, (PROBLEMS[code].status || 500) as ContentfulStatusCode)
+}
+
+export const onProblem: ErrorHandler = (err, c) => {
+  if (err instanceof ProblemError) return problem(c, err.code, err.extra)
+  console.error(err)
+  return problem(c, 'internal')
+}
+
+/** Parses a JSON body with a shared schema; 415 unless JSON, 400 `invalid_json` / `validation_failed` otherwise. */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const type = c.req.header('content-type') ?? ''
+  // Requiring JSON also stops cross-site HTML forms, which can only send form or text bodies without a preflight.
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) throw new ProblemError('unsupported_media_type')
+  let raw: unknown
+  try {
+    raw = await c.req.json()
+  } catch {
+    throw new ProblemError('invalid_json')
+  }
+  const parsed = schema.safeParse(raw)
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+    throw new ProblemError('validation_failed', { details })
+  }
+  return parsed.data
+}

@@ -1,0 +1,34 @@
+import { Id, PasswordReset, StaffUserInput, StaffUserUpdate } from '@minyi/shared/schemas'
+import { type Context, Hono } from 'hono'
+import { type AuthEnv, currentStaff, requireRole } from '../auth/index.ts'
+import { ProblemError, readJson } from '../http/problem.ts'
+import type { AuthDeps } from '../services/auth.ts'
+import * as staff from '../services/staff.ts'
+
+/** An `:id` that is not a UUID names nothing. */
+function idParam(c: Context): string {
+  const id = c.req.param('id')
+  if (!Id.safeParse(id).success) throw new ProblemError('not_found')
+  return id!
+}
+
+/** `/api/v1/staff`: staff accounts, admins only. */
+export function staffRoutes(deps: AuthDeps) {
+  return new Hono<AuthEnv>()
+    .use(requireRole('admin'))
+    .get('/', async (c) => c.json(await staff.listStaff(deps), 200))
+    .post('/', async (c) => c.json(await staff.createStaff(deps, await readJson(c, StaffUserInput)), 201))
+    .get('/:id', async (c) => c.json(await staff.getStaff(deps, idParam(c)), 200))
+    .patch('/:id', async (c) => {
+      const id = idParam(c)
+      return c.json(await staff.updateStaff(deps, currentStaff(c), id, await readJson(c, StaffUserUpdate)), 200)
+    })
+    .post('/:id/password', async (c) => {
+      const id = idParam(c)
+      const { password } = await readJson(c, PasswordReset)
+      await staff.resetPassword(deps, currentStaff(c), id, password)
+      return c.body(null, 204)
+    })
+    .get('/:id/sessions', async (c) => c.json(await staff.listSessions(deps, idParam(c)), 200))
+    .post('/:id/sessions/revoke', async (c) => c.json(await staff.revokeAllSessions(deps, currentStaff(c), idParam(c)), 200))
+}

@@ -1,0 +1,23 @@
+import { ApiTokenInput, Id } from '@minyi/shared/schemas'
+import { Hono } from 'hono'
+import { type AuthEnv, currentStaff, requireRole } from '../auth/index.ts'
+import { ProblemError, readJson } from '../http/problem.ts'
+import { createApiToken, listApiTokens, revokeApiToken } from '../services/api-tokens.ts'
+import type { AuthDeps } from '../services/auth.ts'
+
+/** `/api/v1/tokens`: read-only API tokens, admins only. The secret is in the create answer and nowhere else. */
+export function tokenRoutes(deps: AuthDeps) {
+  return new Hono<AuthEnv>()
+    .use(requireRole('admin'))
+    .get('/', async (c) => c.json(await listApiTokens(deps), 200))
+    .post('/', async (c) => {
+      const { name } = await readJson(c, ApiTokenInput)
+      c.header('Cache-Control', 'no-store')
+      return c.json(await createApiToken(deps, currentStaff(c), name), 201)
+    })
+    .post('/:id/revoke', async (c) => {
+      const id = c.req.param('id')
+      if (!Id.safeParse(id).success) throw new ProblemError('not_found')
+      return c.json(await revokeApiToken(deps, id), 200)
+    })
+}
