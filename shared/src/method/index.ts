@@ -1,4 +1,15 @@
-// The satisfaction method (METHOD.md) as pure functions: no DOM, no Node APIs.
+/**
+ * The satisfaction method (METHOD.md) as pure functions: no DOM, no Node APIs, so the server, the
+ * console and the exports share one implementation. Where things live:
+ * - scales.ts (§1 presets), satisfied.ts (§2 satisfied set), ratings.ts (one item's rate and top-k);
+ * - flags.ts (§3 soft flags of one response);
+ * - wilson.ts, design.ts (ICC, deff, n_eff), post-stratify.ts (§5), sample-size.ts (§6),
+ *   weighted-index.ts (§7), score.ts (§8), format.ts (§9 display);
+ * - tally.ts: the config-independent integer aggregate the server stores as rows;
+ *   cells.ts: what a config makes of a tally cell; config-fit.ts: checks a config against a questionnaire;
+ * - indicator.ts: `indicatorFromTally`, the one place the indicator object is built;
+ *   compute.ts: `computeIndicator` (tally every response, then `indicatorFromTally`).
+ */
 export * from './cells.ts'
 export * from './compute.ts'
 export * from './config-fit.ts'

@@ -31,6 +31,7 @@ export function summarizeRatings(scale: Scale, counts: ScoreCounts, k: number): 
     const c = counts[key] ?? 0
     if (key === NA || c === 0) continue
     const score = Number(key)
+    if (!Number.isFinite(score)) continue
     byScore.set(score, (byScore.get(score) ?? 0) + c)
     n += c
   }
