@@ -1,3 +1,4 @@
+import { presetScale } from './method/scales.ts'
 import type { I18nText } from './schemas/common.ts'
 import {
   type QuestionnaireContent,
@@ -10,16 +11,7 @@ import {
  * (城市社区党组织服务群众专项经费). zh-CN is the source; en labels for the English UI.
  * New campaigns start from this (or from a copy of another campaign).
  */
-const LIKERT5 = {
-  preset: 'likert5' as const,
-  options: [
-    { score: 5, label: { zh: '非常满意', en: 'Very satisfied' } },
-    { score: 4, label: { zh: '满意', en: 'Satisfied' } },
-    { score: 3, label: { zh: '基本满意', en: 'Fairly satisfied' } },
-    { score: 2, label: { zh: '不满意', en: 'Dissatisfied' } },
-    { score: 1, label: { zh: '非常不满意', en: 'Very dissatisfied' } },
-  ],
-}
+const LIKERT5 = presetScale('likert5')
 
 const RATED: [id: string, zh: string, en: string][] = [
   ['q_training', '党员教育培训', 'Party-member education and training'],
