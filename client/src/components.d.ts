@@ -11,12 +11,23 @@ export {}
 /* prettier-ignore */
 declare module 'vue' {
   export interface GlobalComponents {
-    QuestionnaireForm: typeof import('./components/questionnaire/QuestionnaireForm.vue')['default']
-    VanCellGroup: typeof import('vant/es')['CellGroup']
-    VanCheckbox: typeof import('vant/es')['Checkbox']
-    VanCheckboxGroup: typeof import('vant/es')['CheckboxGroup']
-    VanField: typeof import('vant/es')['Field']
-    VanRadio: typeof import('vant/es')['Radio']
-    VanRadioGroup: typeof import('vant/es')['RadioGroup']
+    AppButton: typeof import('./components/app/AppButton.vue')['default']
+    AppHeader: typeof import('./components/app/AppHeader.vue')['default']
+    AppUpdatePrompt: typeof import('./components/app/AppUpdatePrompt.vue')['default']
+    OutboxAttention: typeof import('./components/outbox/OutboxAttention.vue')['default']
+    OutboxPanel: typeof import('./components/outbox/OutboxPanel.vue')['default']
+    OutboxWarnings: typeof import('./components/outbox/OutboxWarnings.vue')['default']
+    PrivacyNotice: typeof import('./components/privacy/PrivacyNotice.vue')['default']
+    QuestionCard: typeof import('./components/question/QuestionCard.vue')['default']
+    QuestionItem: typeof import('./components/question/QuestionItem.vue')['default']
+    QuestionMultiple: typeof import('./components/question/QuestionMultiple.vue')['default']
+    QuestionNumber: typeof import('./components/question/QuestionNumber.vue')['default']
+    QuestionOptions: typeof import('./components/question/QuestionOptions.vue')['default']
+    QuestionRating: typeof import('./components/question/QuestionRating.vue')['default']
+    QuestionSingle: typeof import('./components/question/QuestionSingle.vue')['default']
+    QuestionText: typeof import('./components/question/QuestionText.vue')['default']
+    SurveyLoadError: typeof import('./components/survey/SurveyLoadError.vue')['default']
+    SurveySubmitBar: typeof import('./components/survey/SurveySubmitBar.vue')['default']
+    SurveyThanks: typeof import('./components/survey/SurveyThanks.vue')['default']
   }
 }

@@ -1,4 +1,4 @@
-import { type ResponseItem, ResponseItem as ResponseItemSchema } from '@minyi/shared/schemas'
+import { type ResponseItem, ResponseItem as ResponseItemSchema, type OutboxExport as SharedOutboxExport } from '@minyi/shared/schemas'
 import { META_DEVICE_ID, META_FIRST_SAVE_AT } from '../constants/storage-keys.ts'
 import type { DraftRow, MinyiDb } from '../db/index.ts'
 import { isQuotaError, SyncError } from './errors.ts'
@@ -71,14 +71,8 @@ export async function countOutbox(db: MinyiDb): Promise<OutboxCounts> {
   return { queued, attention }
 }
 
-/** The export file of PRODUCT.md C2 (imported by `POST /api/v1/sync/import`). */
-export interface OutboxExport {
-  format: 'minyi-outbox'
-  version: 1
-  deviceId: string
-  exportedAt: string
-  items: ResponseItem[]
-}
+/** The export file of PRODUCT.md C2 (shared `OutboxExport`, imported by `POST /api/v1/sync/import`). */
+export type OutboxExport = SharedOutboxExport & { items: ResponseItem[] }
 
 /**
  * Everything not yet acknowledged: the outbox, the needs-attention box, and `extra` (a response the

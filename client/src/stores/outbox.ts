@@ -1,0 +1,61 @@
+import type { ResponseItem } from '@minyi/shared/schemas'
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { AttentionRow } from '../db/index.ts'
+import type { OutboxRuntime } from '../sync/browser.ts'
+import type { StorageHealth } from '../sync/storage.ts'
+
+/** The device's outbox as the UI shows it: counts, the needs-attention box, storage warnings, export. */
+export const useOutboxStore = defineStore('outbox', () => {
+  const mode = ref<'unknown' | 'indexeddb' | 'none'>('unknown')
+  const queued = ref(0)
+  const attention = ref<AttentionRow[]>([])
+  const health = ref<StorageHealth | null>(null)
+  const sending = ref(false)
+  let starting: Promise<OutboxRuntime> | null = null
+
+  /** Loads Dexie and the engine after first paint (see sync/browser.ts); idempotent. */
+  function start(): Promise<OutboxRuntime> {
+    starting ??= import('../sync/browser.ts')
+      .then((m) => m.startOutbox({ appVersion: __APP_VERSION__, onFlushed: () => void refresh() }))
+      .then((rt) => {
+        mode.value = rt.mode
+        void refresh()
+        return rt
+      })
+    return starting
+  }
+
+  async function refresh(): Promise<void> {
+    const rt = await start()
+    const counts = await rt.counts()
+    queued.value = counts.queued
+    attention.value = counts.attention ? await rt.attention() : []
+    health.value = await rt.health()
+  }
+
+  async function sendNow(): Promise<void> {
+    sending.value = true
+    try {
+      await (await start()).flush()
+    } finally {
+      sending.value = false
+      await refresh()
+    }
+  }
+
+  /** Downloads a JSON file of every unsent response (plus `extra`, e.g. one the full disk refused). */
+  async function exportUnsent(extra: ResponseItem[] = []): Promise<void> {
+    const file = await (await start()).exportFile(extra)
+    const blob = new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' })
+    const a = document.createElement('a')
+    a.href = URL.createObjectURL(blob)
+    a.download = `minyi-outbox-${file.exportedAt.slice(0, 19).replace(/[:T]/g, '-')}.json`
+    document.body.append(a)
+    a.click()
+    a.remove()
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
+  }
+
+  return { mode, queued, attention, health, sending, start, refresh, sendNow, exportUnsent }
+})
