@@ -2,13 +2,18 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
+import { secureHeaders } from 'hono/secure-headers'
 import { type AuthEnv, authenticate } from './auth/index.ts'
 import type { Db } from './db/index.ts'
 import type { Env } from './env.ts'
-import { onProblem } from './http/problem.ts'
+import { onProblem, problem } from './http/problem.ts'
 import { authRoutes } from './routes/auth.ts'
+import { campaignRoutes } from './routes/campaigns.ts'
 import { healthRoutes } from './routes/health.ts'
+import { linkRoutes } from './routes/links.ts'
+import { orgUnitRoutes } from './routes/org-units.ts'
 import { staffRoutes } from './routes/staff.ts'
+import { syncRoutes } from './routes/sync.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import type { AuthDeps } from './services/auth.ts'
 
@@ -17,6 +22,32 @@ export interface AppDeps {
   db: Db
   /** The clock; tests inject one to step past expiries and campaign windows. */
   now?: () => Date
+}
+
+/**
+ * CSP for the built PWA: scripts, the service worker and the manifest from this origin only; inline
+ * styles because Vant sets style attributes at runtime; images also as data:/blob: (QR codes, charts
+ * exported as images). No framing, no plugins, forms post only here.
+ */
+const SECURITY_HEADERS: Parameters<typeof secureHeaders>[0] = {
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    workerSrc: ["'self'"],
+    manifestSrc: ["'self'"],
+    mediaSrc: ["'self'", 'blob:'],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+  // Coarse GPS evidence (C3) needs geolocation on this origin; nothing else is used.
+  permissionsPolicy: { geolocation: ['self'], camera: [], microphone: [], payment: [] },
+  referrerPolicy: 'same-origin',
 }
 
 /** Builds the whole HTTP app: the API under /api/v1 and the built PWA for every other path. */
@@ -29,8 +60,15 @@ export function createApp({ env, db, now = () => new Date() }: AppDeps) {
     .route('/auth', authRoutes(deps))
     .route('/staff', staffRoutes(deps))
     .route('/tokens', tokenRoutes(deps))
-  const app = new Hono().route('/api/v1', api)
+    .route('/campaigns', campaignRoutes(deps))
+    .route('/org-units', orgUnitRoutes(deps))
+    .route('/links', linkRoutes(deps))
+    .route('/sync', syncRoutes(deps))
+  const app = new Hono()
+  app.use('*', secureHeaders(SECURITY_HEADERS))
+  app.route('/api/v1', api)
   app.onError(onProblem)
+  app.notFound((c) => problem(c, 'not_found'))
 
   const indexPath = join(env.CLIENT_DIST, 'index.html')
   if (existsSync(indexPath)) {

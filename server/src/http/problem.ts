@@ -1,5 +1,6 @@
 import { PROBLEMS, type Problem, type ProblemCode, problemMessage } from '@minyi/shared/problems'
 import type { Context, ErrorHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { z } from 'zod'
 
@@ -26,8 +27,20 @@ export function problem(c: Context, code: ProblemCode, extra: ProblemError['extr
   return c.json(body, (PROBLEMS[code].status || 500) as ContentfulStatusCode)
 }
 
+/** Hono's own HTTPExceptions (from built-in middleware) by status, so they too answer with a code. */
+const BY_STATUS: Record<number, ProblemCode> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+}
+
 export const onProblem: ErrorHandler = (err, c) => {
   if (err instanceof ProblemError) return problem(c, err.code, err.extra)
+  if (err instanceof HTTPException && BY_STATUS[err.status]) return problem(c, BY_STATUS[err.status] as ProblemCode)
   console.error(err)
   return problem(c, 'internal')
 }

@@ -8,7 +8,8 @@ import { QuestionnaireContent } from './questionnaire.ts'
 
 /** `POST /api/v1/campaigns`: from the template (default), or a copy of another campaign's questionnaire and config. */
 export const CampaignCreate = CampaignInput.extend({ copyOf: Id.optional() })
-export type CampaignCreate = z.input<typeof CampaignCreate>
+export type CampaignCreate = z.infer<typeof CampaignCreate>
+export type CampaignCreateInput = z.input<typeof CampaignCreate>
 
 /** `PATCH /api/v1/campaigns/:id`: any subset; quotas replace the whole map. */
 export const CampaignPatch = z.object({
@@ -20,7 +21,8 @@ export const CampaignPatch = z.object({
   quotas: z.record(z.string(), z.number().int().min(0)).optional(),
   indicatorConfig: IndicatorConfig.optional(),
 })
-export type CampaignPatch = z.input<typeof CampaignPatch>
+export type CampaignPatch = z.infer<typeof CampaignPatch>
+export type CampaignPatchInput = z.input<typeof CampaignPatch>
 
 /** `PUT /api/v1/campaigns/:id/questionnaire` saves the draft; `POST …/questionnaire/publish` makes it the next immutable version. */
 export const QuestionnaireDraftInput = QuestionnaireContent
@@ -33,7 +35,7 @@ export const OrgUnitInput = z.object({
   name: z.string().min(1).max(200),
   population: z.number().int().positive().nullable().default(null),
 })
-export type OrgUnitInput = z.input<typeof OrgUnitInput>
+export type OrgUnitInput = z.infer<typeof OrgUnitInput>
 export const OrgUnitPatch = z.object({
   code: z.string().min(1).max(64).optional(),
   name: z.string().min(1).max(200).optional(),

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely'
+import { type Kysely, type Migration, sql } from 'kysely'
 
 /**
  * The core schema: org units, campaigns, questionnaires (+ immutable versions), links, household codes,
@@ -75,7 +75,7 @@ export const coreMigration: Migration = {
       .on('link_tokens')
       .columns(['campaign_id', 'community_id', 'channel'])
       .unique()
-      .where('symposium_id', 'is', null)
+      .where(sql.ref('symposium_id'), 'is', null)
       .execute()
 
     await db.schema

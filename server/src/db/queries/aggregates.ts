@@ -1,17 +1,10 @@
+import type { BasisKey, ExclusionKey, ReviewKey, TallyRow } from '@minyi/shared/method'
+import type { Channel } from '@minyi/shared/schemas'
 import type { Kysely } from 'kysely'
 import type { Database } from '../tables.ts'
 
-/** A tally row as the shared method emits it (`tallyToRows`), plus its campaign. */
-export interface AggregateDelta {
-  communityId: string
-  channel: string
-  flagsKey: string
-  exclusionKey: string
-  basisKey: string
-  reviewKey: string
-  metric: string
-  count: number
-}
+/** A tally row as the shared method emits it (`tallyToRows`); stored under its campaign. */
+export type AggregateDelta = TallyRow
 
 const KEY = ['campaign_id', 'community_id', 'channel', 'flags_key', 'exclusion_key', 'basis_key', 'review_key', 'metric'] as const
 /** 9 parameters a row: 500 rows stay below every parameter limit. */
@@ -52,11 +45,12 @@ export async function listAggregates(db: Kysely<Database>, campaignId: string): 
     .execute()
   return rows.map((r) => ({
     communityId: r.community_id,
-    channel: r.channel,
+    // Written only from TallyRows, so the stored text is one of the method's keys.
+    channel: r.channel as Channel,
     flagsKey: r.flags_key,
-    exclusionKey: r.exclusion_key,
-    basisKey: r.basis_key,
-    reviewKey: r.review_key,
+    exclusionKey: r.exclusion_key as ExclusionKey,
+    basisKey: r.basis_key as BasisKey,
+    reviewKey: r.review_key as ReviewKey,
     metric: r.metric,
     count: Number(r.count),
   }))

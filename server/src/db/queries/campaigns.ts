@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely'
+import type { Database } from '../tables.ts'
 import type {
   CampaignCommunitiesTable,
   CampaignsTable,
@@ -6,7 +7,6 @@ import type {
   QuestionnairesTable,
   QuestionnaireVersionsTable,
 } from '../tables-core.ts'
-import type { Database } from '../tables.ts'
 
 export type CampaignRow = Selectable<CampaignsTable>
 export type CampaignCommunityRow = Selectable<CampaignCommunitiesTable>
@@ -58,7 +58,10 @@ export async function replaceCampaignCommunities(db: Kysely<Database>, campaignI
   if (rows.length > 0) await db.insertInto('campaign_communities').values(rows).execute()
 }
 
-export function listCampaignCommunities(db: Kysely<Database>, campaignIds: readonly string[]): Promise<(ScopedCommunityRow & { campaign_id: string })[]> {
+export function listCampaignCommunities(
+  db: Kysely<Database>,
+  campaignIds: readonly string[],
+): Promise<(ScopedCommunityRow & { campaign_id: string })[]> {
   if (campaignIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('campaign_communities as cc')
@@ -97,9 +100,16 @@ export async function latestVersionNumber(db: Kysely<Database>, questionnaireId:
 }
 
 /** Version numbers only (cheap), for cache checks. */
-export async function listVersionNumbers(db: Kysely<Database>, questionnaireIds: readonly string[]): Promise<{ questionnaire_id: string; version: number }[]> {
+export async function listVersionNumbers(
+  db: Kysely<Database>,
+  questionnaireIds: readonly string[],
+): Promise<{ questionnaire_id: string; version: number }[]> {
   if (questionnaireIds.length === 0) return []
-  return db.selectFrom('questionnaire_versions').select(['questionnaire_id', 'version']).where('questionnaire_id', 'in', questionnaireIds).execute()
+  return db
+    .selectFrom('questionnaire_versions')
+    .select(['questionnaire_id', 'version'])
+    .where('questionnaire_id', 'in', questionnaireIds)
+    .execute()
 }
 
 export function getVersion(db: Kysely<Database>, questionnaireId: string, version: number): Promise<QuestionnaireVersionRow | undefined> {
@@ -120,7 +130,11 @@ export function listVersions(db: Kysely<Database>, questionnaireId: string): Pro
 export async function insertLinkTokens(db: Kysely<Database>, rows: LinkTokenRow[]): Promise<void> {
   if (rows.length === 0) return
   // A link that exists already stays as printed on the posters.
-  await db.insertInto('link_tokens').values(rows).onConflict((oc) => oc.doNothing()).execute()
+  await db
+    .insertInto('link_tokens')
+    .values(rows)
+    .onConflict((oc) => oc.doNothing())
+    .execute()
 }
 
 export function listLinkTokens(db: Kysely<Database>, campaignId: string): Promise<LinkTokenRow[]> {
@@ -136,4 +150,20 @@ export function listLinkTokens(db: Kysely<Database>, campaignId: string): Promis
 
 export function getLinkToken(db: Kysely<Database>, token: string): Promise<LinkTokenRow | undefined> {
   return db.selectFrom('link_tokens').selectAll().where('token', '=', token).executeTakeFirst()
+}
+
+export function getLinkTokenFor(
+  db: Kysely<Database>,
+  campaignId: string,
+  communityId: string,
+  channel: LinkTokenRow['channel'],
+): Promise<LinkTokenRow | undefined> {
+  return db
+    .selectFrom('link_tokens')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .where('community_id', '=', communityId)
+    .where('channel', '=', channel)
+    .where('symposium_id', 'is', null)
+    .executeTakeFirst()
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
-import type { DevicesTable } from '../tables-core.ts'
 import type { Database } from '../tables.ts'
+import type { DevicesTable } from '../tables-core.ts'
 
 export type DeviceRow = Selectable<DevicesTable>
 
@@ -31,7 +31,9 @@ export async function bumpDeviceCampaigns(
   const sorted = [...rows].sort((a, b) => (a.campaign_id < b.campaign_id ? -1 : a.campaign_id > b.campaign_id ? 1 : 0))
   const got = await db
     .insertInto('device_campaigns')
-    .values(sorted.map((r) => ({ campaign_id: r.campaign_id, device_id: r.device_id, qr_count: r.qr, total_count: r.total, last_seen_at: r.at })))
+    .values(
+      sorted.map((r) => ({ campaign_id: r.campaign_id, device_id: r.device_id, qr_count: r.qr, total_count: r.total, last_seen_at: r.at })),
+    )
     .onConflict((oc) =>
       oc.columns(['campaign_id', 'device_id']).doUpdateSet((eb) => ({
         qr_count: eb('device_campaigns.qr_count', '+', eb.ref('excluded.qr_count')),
@@ -55,7 +57,15 @@ export async function listCampaignDevices(db: Kysely<Database>, campaignId: stri
   let q = db
     .selectFrom('device_campaigns as dc')
     .innerJoin('devices as d', 'd.id', 'dc.device_id')
-    .select(['d.id', 'd.app_version', 'd.last_seen_at', 'd.outbox_size', 'd.user_id', 'dc.total_count as responses', 'dc.last_seen_at as campaign_last_seen_at'])
+    .select([
+      'd.id',
+      'd.app_version',
+      'd.last_seen_at',
+      'd.outbox_size',
+      'd.user_id',
+      'dc.total_count as responses',
+      'dc.last_seen_at as campaign_last_seen_at',
+    ])
     .where('dc.campaign_id', '=', campaignId)
   if (onlyUnsent) q = q.where('d.outbox_size', '>', 0)
   const rows = await q.orderBy('d.last_seen_at', 'desc').execute()

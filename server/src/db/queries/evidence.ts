@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
-import type { EvidenceLogTable } from '../tables-core.ts'
 import type { Database } from '../tables.ts'
+import type { EvidenceLogTable } from '../tables-core.ts'
 
 export type EvidenceRow = Selectable<EvidenceLogTable>
 
@@ -27,7 +27,11 @@ export async function lockEvidenceHead(db: Kysely<Database>, campaignId: string,
 export async function appendEvidence(db: Kysely<Database>, campaignId: string, rows: EvidenceRow[]): Promise<void> {
   const last = rows.at(-1)
   if (!last) return
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('evidence_log').values(rows.slice(i, i + 500)).execute()
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('evidence_log')
+      .values(rows.slice(i, i + 500))
+      .execute()
   await db.updateTable('evidence_heads').set({ seq: last.seq, hash: last.hash }).where('campaign_id', '=', campaignId).execute()
 }
 
@@ -80,4 +84,13 @@ export function pageEvidence(db: Kysely<Database>, campaignId: string, afterSeq:
 export async function getEvidenceHead(db: Kysely<Database>, campaignId: string): Promise<{ seq: number; hash: string } | undefined> {
   const r = await db.selectFrom('evidence_heads').select(['seq', 'hash']).where('campaign_id', '=', campaignId).executeTakeFirst()
   return r ? { seq: Number(r.seq), hash: r.hash } : undefined
+}
+
+export async function countEvidence(db: Kysely<Database>, campaignId: string): Promise<number> {
+  const r = await db
+    .selectFrom('evidence_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('campaign_id', '=', campaignId)
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
 }

@@ -1,11 +1,15 @@
 import type { Kysely, Selectable } from 'kysely'
-import type { HouseholdCodesTable } from '../tables-core.ts'
 import type { Database } from '../tables.ts'
+import type { HouseholdCodesTable } from '../tables-core.ts'
 
 export type HouseholdCodeRow = Selectable<HouseholdCodesTable>
 
 export async function insertHouseholdCodes(db: Kysely<Database>, rows: HouseholdCodeRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('household_codes').values(rows.slice(i, i + 500)).execute()
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('household_codes')
+      .values(rows.slice(i, i + 500))
+      .execute()
 }
 
 /** Marks the code used if it is unused; true when this call used it (the row lock makes it single-use across instances). */
@@ -21,10 +25,18 @@ export async function useHouseholdCode(db: Kysely<Database>, campaignId: string,
 }
 
 export function getHouseholdCode(db: Kysely<Database>, campaignId: string, codeHash: string): Promise<HouseholdCodeRow | undefined> {
-  return db.selectFrom('household_codes').selectAll().where('code_hash', '=', codeHash).where('campaign_id', '=', campaignId).executeTakeFirst()
+  return db
+    .selectFrom('household_codes')
+    .selectAll()
+    .where('code_hash', '=', codeHash)
+    .where('campaign_id', '=', campaignId)
+    .executeTakeFirst()
 }
 
-export async function countHouseholdCodes(db: Kysely<Database>, campaignId: string): Promise<{ community_id: string; total: number; used: number }[]> {
+export async function countHouseholdCodes(
+  db: Kysely<Database>,
+  campaignId: string,
+): Promise<{ community_id: string; total: number; used: number }[]> {
   const rows = await db
     .selectFrom('household_codes')
     .select((eb) => ['community_id', eb.fn.countAll<number>().as('total'), eb.fn.count<number>('used_at').as('used')])

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
-import type { OrgUnitsTable } from '../tables-core.ts'
 import type { Database } from '../tables.ts'
+import type { OrgUnitsTable } from '../tables-core.ts'
 
 export type OrgUnitRow = Selectable<OrgUnitsTable>
 
@@ -35,6 +35,9 @@ export async function getOrgUnits(db: Kysely<Database>, ids: readonly string[]):
 }
 
 export async function countOrgUnits(db: Kysely<Database>): Promise<number> {
-  const r = await db.selectFrom('org_units').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const r = await db
+    .selectFrom('org_units')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(r.n)
 }

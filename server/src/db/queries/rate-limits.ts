@@ -12,6 +12,7 @@ export async function hitRateLimit(db: Kysely<Database>, bucket: string, windowS
   return Number(r.count)
 }
 
-export async function pruneRateLimits(db: Kysely<Database>, before: number): Promise<void> {
-  await db.deleteFrom('rate_limits').where('window_start', '<', before).execute()
+/** Deletes old windows of the buckets starting with `prefix` (other users of the table keep their own windows). */
+export async function pruneRateLimits(db: Kysely<Database>, prefix: string, before: number): Promise<void> {
+  await db.deleteFrom('rate_limits').where('bucket', 'like', `${prefix}%`).where('window_start', '<', before).execute()
 }

@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely'
-import type { ConflictsTable, ResponseReviewsTable, ResponsesTable } from '../tables-core.ts'
 import type { Database } from '../tables.ts'
+import type { ConflictsTable, ResponseReviewsTable, ResponsesTable } from '../tables-core.ts'
 
 export type ResponseRow = Selectable<ResponsesTable>
 export type ConflictRow = Selectable<ConflictsTable>
@@ -9,7 +9,10 @@ export type ConflictRow = Selectable<ConflictsTable>
 const INSERT_CHUNK = 100
 
 /** What ingest needs to tell a replay from a conflict. */
-export async function findStoredHashes(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, { hash: string; flags: string }>> {
+export async function findStoredHashes(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, { hash: string; flags: string }>> {
   const out = new Map<string, { hash: string; flags: string }>()
   if (ids.length === 0) return out
   const rows = await db.selectFrom('responses').select(['id', 'content_hash', 'flags']).where('id', 'in', ids).execute()
@@ -28,15 +31,45 @@ export function getResponse(db: Kysely<Database>, id: string): Promise<ResponseR
 
 /** Plain INSERT (no ON CONFLICT): an id another instance stored meanwhile fails the batch, which is then retried. */
 export async function insertResponses(db: Kysely<Database>, rows: Insertable<ResponsesTable>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await db.insertInto('responses').values(rows.slice(i, i + INSERT_CHUNK)).execute()
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+    await db
+      .insertInto('responses')
+      .values(rows.slice(i, i + INSERT_CHUNK))
+      .execute()
 }
 
-export async function setResponseState(
+export type ResponseState = Pick<ResponseRow, 'flags' | 'exclusion' | 'review'>
+
+/**
+ * Compare-and-set of a response's server-side state: applies `next` only if the row still has
+ * `expected`. On PostgreSQL a concurrent writer's change makes this match nothing (the WHERE is
+ * re-checked after the row lock), so aggregate moves are never applied twice.
+ */
+export async function setResponseStateIf(
   db: Kysely<Database>,
   id: string,
-  state: Pick<ResponseRow, 'flags' | 'exclusion' | 'review'>,
-): Promise<void> {
-  await db.updateTable('responses').set(state).where('id', '=', id).execute()
+  expected: ResponseState,
+  next: Partial<ResponseState>,
+): Promise<boolean> {
+  let q = db.updateTable('responses').set(next).where('id', '=', id).where('flags', '=', expected.flags)
+  q = expected.exclusion === null ? q.where('exclusion', 'is', null) : q.where('exclusion', '=', expected.exclusion)
+  q = expected.review === null ? q.where('review', 'is', null) : q.where('review', '=', expected.review)
+  const r = await q.executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
+
+/** Responses with any flag or exclusion, for the review list (newest first). */
+export function listFlaggedResponses(db: Kysely<Database>, campaignId: string, limit: number, offset: number): Promise<ResponseRow[]> {
+  return db
+    .selectFrom('responses')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .where((eb) => eb.or([eb('flags', '<>', ''), eb('exclusion', 'is not', null), eb('review', 'is not', null)]))
+    .orderBy('received_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .offset(offset)
+    .execute()
 }
 
 /** The same conflicting payload replayed is kept once. */
@@ -75,7 +108,9 @@ export async function bumpHouseholdCounts(
       .insertInto('household_counts')
       .values(sorted.slice(i, i + INSERT_CHUNK))
       .onConflict((oc) =>
-        oc.columns(['campaign_id', 'household_key']).doUpdateSet((eb) => ({ count: eb('household_counts.count', '+', eb.ref('excluded.count')) })),
+        oc
+          .columns(['campaign_id', 'household_key'])
+          .doUpdateSet((eb) => ({ count: eb('household_counts.count', '+', eb.ref('excluded.count')) })),
       )
       .returning(['campaign_id', 'household_key', 'count'])
       .execute()
@@ -90,7 +125,9 @@ export function pageCampaignResponses(
   campaignId: string,
   afterId: string,
   limit: number,
-): Promise<Pick<ResponseRow, 'id' | 'questionnaire_version' | 'community_id' | 'channel' | 'answers_json' | 'flags' | 'exclusion' | 'review'>[]> {
+): Promise<
+  Pick<ResponseRow, 'id' | 'questionnaire_version' | 'community_id' | 'channel' | 'answers_json' | 'flags' | 'exclusion' | 'review'>[]
+> {
   return db
     .selectFrom('responses')
     .select(['id', 'questionnaire_version', 'community_id', 'channel', 'answers_json', 'flags', 'exclusion', 'review'])

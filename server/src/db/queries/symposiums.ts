@@ -1,10 +1,13 @@
 import type { Kysely, Selectable } from 'kysely'
-import type { SymposiumsTable } from '../tables-core.ts'
 import type { Database } from '../tables.ts'
+import type { SymposiumsTable } from '../tables-core.ts'
 
 export type SymposiumRow = Selectable<SymposiumsTable>
 
-export async function findSymposiums(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, { campaign_id: string; content_hash: string }>> {
+export async function findSymposiums(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, { campaign_id: string; content_hash: string }>> {
   const out = new Map<string, { campaign_id: string; content_hash: string }>()
   if (ids.length === 0) return out
   const rows = await db.selectFrom('symposiums').select(['id', 'campaign_id', 'content_hash']).where('id', 'in', ids).execute()

@@ -1,0 +1,83 @@
+import { CampaignCreate, CampaignPatch, HouseholdCodeRequest, QuestionnaireDraftInput, ResponseReviewInput } from '@minyi/shared/schemas'
+import { Hono } from 'hono'
+import { type AuthEnv, requireRole, STAFF, serverOrigin } from '../auth/index.ts'
+import { readJson } from '../http/problem.ts'
+import {
+  createCampaign,
+  getCampaignDetail,
+  getDraft,
+  listCampaignSummaries,
+  listLinks,
+  patchCampaign,
+  publishQuestionnaire,
+  saveDraft,
+} from '../services/campaigns.ts'
+import type { Deps } from '../services/deps.ts'
+import { campaignDevices } from '../services/devices.ts'
+import { verifyChain } from '../services/evidence.ts'
+import { generateHouseholdCodes } from '../services/household-codes.ts'
+import { indicatorFromAggregates, recomputeIndicator } from '../services/indicator.ts'
+import { listConflictsOf, listFlagged } from '../services/responses.ts'
+import { reviewResponse } from '../services/reviews.ts'
+
+const SETUP = requireRole('admin', 'evaluator')
+const READ = requireRole(...STAFF, 'readonly')
+const STATS = requireRole('admin', 'evaluator', 'readonly')
+
+/** `/api/v1/campaigns`: setup by evaluators, the indicator, review, devices and the evidence check. */
+export function campaignRoutes(deps: Deps) {
+  return (
+    new Hono<AuthEnv>()
+      .get('/', READ, async (c) => c.json(await listCampaignSummaries(deps), 200))
+      .post('/', SETUP, async (c) => {
+        const id = await createCampaign(deps, await readJson(c, CampaignCreate))
+        return c.json(await getCampaignDetail(deps, id), 201)
+      })
+      .get('/:id', READ, async (c) => {
+        const { householdSalt, ...detail } = await getCampaignDetail(deps, c.req.param('id'))
+        // The door-number salt is for the staff apps that hash door numbers; read-only tokens never need it.
+        return c.json(c.get('principal').kind === 'staff' ? { ...detail, householdSalt } : detail, 200)
+      })
+      .patch('/:id', SETUP, async (c) => {
+        await patchCampaign(deps, c.req.param('id'), await readJson(c, CampaignPatch))
+        return c.json(await getCampaignDetail(deps, c.req.param('id')), 200)
+      })
+      // The questionnaire draft; publishing freezes it as the next immutable version.
+      .get('/:id/questionnaire', SETUP, async (c) => c.json(await getDraft(deps, c.req.param('id')), 200))
+      .put('/:id/questionnaire', SETUP, async (c) => {
+        await saveDraft(deps, c.req.param('id'), await readJson(c, QuestionnaireDraftInput))
+        return c.json(await getDraft(deps, c.req.param('id')), 200)
+      })
+      .post('/:id/questionnaire/publish', SETUP, async (c) => c.json(await publishQuestionnaire(deps, c.req.param('id')), 201))
+      .get('/:id/links', requireRole(...STAFF), async (c) =>
+        c.json(await listLinks(deps, c.req.param('id'), serverOrigin(c, deps.env)), 200),
+      )
+      .post('/:id/household-codes', SETUP, async (c) => {
+        const input = await readJson(c, HouseholdCodeRequest)
+        c.header('Cache-Control', 'no-store')
+        return c.json(await generateHouseholdCodes(deps, c.req.param('id'), input.communityId, input.count, serverOrigin(c, deps.env)), 201)
+      })
+      .get('/:id/indicator', STATS, async (c) => {
+        const id = c.req.param('id')
+        const recompute = c.req.query('recompute')
+        return c.json(
+          recompute === '1' || recompute === 'true' ? await recomputeIndicator(deps, id) : await indicatorFromAggregates(deps, id),
+          200,
+        )
+      })
+      .get('/:id/devices', SETUP, async (c) => c.json(await campaignDevices(deps, c.req.param('id'), c.req.query('all') !== '1'), 200))
+      .get('/:id/log/verify', STATS, async (c) => c.json(await verifyChain(deps, c.req.param('id')), 200))
+      .get('/:id/responses', SETUP, async (c) => {
+        const limit = Math.min(500, Math.max(1, Number(c.req.query('limit') ?? 100) || 100))
+        const offset = Math.max(0, Number(c.req.query('offset') ?? 0) || 0)
+        return c.json(await listFlagged(deps, c.req.param('id'), limit, offset), 200)
+      })
+      .patch('/:id/responses/:responseId/review', SETUP, async (c) => {
+        const input = await readJson(c, ResponseReviewInput)
+        const p = c.get('principal')
+        const userId = p.kind === 'staff' ? p.userId : null
+        return c.json(await reviewResponse(deps, c.req.param('id'), c.req.param('responseId'), userId, input), 200)
+      })
+      .get('/:id/conflicts', SETUP, async (c) => c.json(await listConflictsOf(deps, c.req.param('id')), 200))
+  )
+}

@@ -1,0 +1,17 @@
+import { Hono } from 'hono'
+import type { AuthEnv } from '../auth/index.ts'
+import { anonymousRateLimit } from '../http/rate-limit.ts'
+import { resolveLink } from '../services/campaigns.ts'
+import type { Deps } from '../services/deps.ts'
+
+/**
+ * `/api/v1/links/:token`: what a resident's phone needs after scanning a QR code, anonymously. The
+ * token is the capability; the campaign detail route itself stays staff-only, so an id seen in a
+ * payload does not reveal quotas, config or other communities.
+ */
+export function linkRoutes(deps: Deps) {
+  return new Hono<AuthEnv>().get('/:token', anonymousRateLimit(deps, 'links'), async (c) => {
+    c.header('Cache-Control', 'no-cache')
+    return c.json(await resolveLink(deps, c.req.param('token')), 200)
+  })
+}

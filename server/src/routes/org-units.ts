@@ -1,0 +1,16 @@
+import { OrgUnitInput, OrgUnitPatch } from '@minyi/shared/schemas'
+import { Hono } from 'hono'
+import { type AuthEnv, requireRole, STAFF } from '../auth/index.ts'
+import { readJson } from '../http/problem.ts'
+import type { Deps } from '../services/deps.ts'
+import { createUnit, listUnits, patchUnit } from '../services/org-units.ts'
+
+/** `/api/v1/org-units`: district → street → community, with populations. */
+export function orgUnitRoutes(deps: Deps) {
+  return new Hono<AuthEnv>()
+    .get('/', requireRole(...STAFF, 'readonly'), async (c) => c.json(await listUnits(deps), 200))
+    .post('/', requireRole('admin', 'evaluator'), async (c) => c.json(await createUnit(deps, await readJson(c, OrgUnitInput)), 201))
+    .patch('/:id', requireRole('admin', 'evaluator'), async (c) =>
+      c.json(await patchUnit(deps, c.req.param('id'), await readJson(c, OrgUnitPatch)), 200),
+    )
+}

@@ -1,0 +1,17 @@
+import type { Device } from '@minyi/shared/schemas'
+import { listCampaignDevices } from '../db/queries/devices.ts'
+import { requireContext } from './campaigns.ts'
+import type { Deps } from './deps.ts'
+
+/** Devices that sent to this campaign; `unsent` keeps those still reporting a non-empty outbox (C2). */
+export async function campaignDevices(deps: Deps, campaignId: string, unsent: boolean): Promise<(Device & { responses: number })[]> {
+  await requireContext(deps, campaignId)
+  return (await listCampaignDevices(deps.db.db, campaignId, unsent)).map((d) => ({
+    id: d.id,
+    appVersion: d.app_version,
+    lastSeenAt: d.last_seen_at,
+    outboxSize: d.outbox_size,
+    userId: d.user_id,
+    responses: d.responses,
+  }))
+}

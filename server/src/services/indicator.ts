@@ -1,0 +1,65 @@
+import { addIntoTally, type CommunityInput, emptyTally, indicatorFromTally, tallyAll, tallyFromRows } from '@minyi/shared/method'
+import type { Answers, Indicator } from '@minyi/shared/schemas'
+import { listAggregates } from '../db/queries/aggregates.ts'
+import { pageCampaignResponses } from '../db/queries/responses.ts'
+import { ProblemError } from '../http/problem.ts'
+import { tallyInputOf } from './aggregates.ts'
+import { type CampaignContext, loadCampaignContext } from './campaign-context.ts'
+import type { Deps } from './deps.ts'
+import { withConfigCheck } from './method-errors.ts'
+
+function communitiesOf(ctx: CampaignContext): CommunityInput[] {
+  return [...ctx.communities.values()].map((c) => ({
+    id: c.id,
+    population: c.population === null ? null : Number(c.population),
+    quota: c.quota === null ? null : Number(c.quota),
+  }))
+}
+
+async function contextWithVersion(
+  deps: Deps,
+  campaignId: string,
+): Promise<CampaignContext & { latest: NonNullable<CampaignContext['latest']> }> {
+  const ctx = await loadCampaignContext(deps, campaignId)
+  if (!ctx) throw new ProblemError('not_found')
+  const latest = ctx.latest
+  if (!latest) throw new ProblemError('questionnaire_not_published')
+  return { ...ctx, latest }
+}
+
+/** `GET /api/v1/campaigns/:id/indicator`: from the kept aggregates (a few thousand rows, whatever the number of responses). */
+export async function indicatorFromAggregates(deps: Deps, campaignId: string): Promise<Indicator> {
+  const ctx = await contextWithVersion(deps, campaignId)
+  const tally = tallyFromRows(await listAggregates(deps.db.db, campaignId))
+  return withConfigCheck(() =>
+    indicatorFromTally({ config: ctx.config, questions: ctx.latest.questions, communities: communitiesOf(ctx), tally }),
+  )
+}
+
+/**
+ * The same indicator from the raw rows, re-tallying every response against its own version. This is
+ * the shared `computeIndicator` (tallyAll, then indicatorFromTally) done page by page so memory stays
+ * flat at a million responses; the kept aggregates are not read.
+ */
+export async function recomputeIndicator(deps: Deps, campaignId: string, pageSize = 5000): Promise<Indicator> {
+  const ctx = await contextWithVersion(deps, campaignId)
+  const questionnaires = [...ctx.versions.values()].map((v) => ({ version: v.version, questions: v.questions }))
+  const tally = emptyTally()
+  let after = ''
+  for (;;) {
+    const page = await pageCampaignResponses(deps.db.db, campaignId, after, pageSize)
+    if (page.length === 0) break
+    addIntoTally(
+      tally,
+      tallyAll(
+        questionnaires,
+        page.map((r) => tallyInputOf(r, JSON.parse(r.answers_json) as Answers)),
+      ),
+    )
+    after = page[page.length - 1]?.id ?? after
+    if (page.length < pageSize) break
+  }
+  return withConfigCheck(() =>
+    indicatorFromTally({ config: ctx.config, questions: ctx.latest.questions, communities: communitiesOf(ctx), tally }),
+  )
+}

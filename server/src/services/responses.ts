@@ -1,0 +1,36 @@
+import { flagsOfKey } from '@minyi/shared/method'
+import { listConflicts, listFlaggedResponses } from '../db/queries/responses.ts'
+import { requireContext } from './campaigns.ts'
+import type { Deps } from './deps.ts'
+
+/** Flagged or excluded responses for the review screen (C5), newest first. */
+export async function listFlagged(deps: Deps, campaignId: string, limit: number, offset: number) {
+  await requireContext(deps, campaignId)
+  return (await listFlaggedResponses(deps.db.db, campaignId, limit, offset)).map((r) => ({
+    id: r.id,
+    communityId: r.community_id,
+    channel: r.channel,
+    questionnaireVersion: Number(r.questionnaire_version),
+    deviceId: r.device_id,
+    workerId: r.worker_id,
+    startedAt: r.started_at,
+    submittedAt: r.submitted_at,
+    receivedAt: r.received_at,
+    answers: JSON.parse(r.answers_json) as unknown,
+    flags: flagsOfKey(r.flags),
+    exclusion: r.exclusion,
+    review: r.review,
+  }))
+}
+
+/** The other payloads received under stored ids, kept for review and never applied. */
+export async function listConflictsOf(deps: Deps, campaignId: string) {
+  await requireContext(deps, campaignId)
+  return (await listConflicts(deps.db.db, campaignId)).map((c) => ({
+    responseId: c.response_id,
+    deviceId: c.device_id,
+    contentHash: c.content_hash,
+    receivedAt: c.received_at,
+    payload: JSON.parse(c.payload_json) as unknown,
+  }))
+}
