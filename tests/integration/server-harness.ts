@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto'
+import { TEMPLATE_QUESTIONNAIRE } from '@minyi/shared'
+import type { IndicatorConfigInput, ResponseItemInput } from '@minyi/shared/schemas'
+import { expect } from 'vitest'
+import { DAY, type Harness, T0 } from './auth-harness.ts'
+
+// Helpers of the server-*.test.ts suites: a campaign set up through the API, response items that
+// answer the template, UUIDv7 ids, and sync calls. Built on the auth suites' in-process harness.
+
+/** RFC 9562 UUIDv7 (time-ordered, as the devices make them). */
+export function uuidv7(ms: number = Date.now()): string {
+  const b = randomBytes(16)
+  b.writeUIntBE(Math.max(0, Math.floor(ms)), 0, 6)
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x70
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80
+  const h = b.toString('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
+/** The template's rating items, in order (the last one is the overall item). */
+export const RATED_IDS = TEMPLATE_QUESTIONNAIRE.questions.filter((q) => q.type === 'rating').map((q) => q.id)
+
+/** A small deterministic PRNG so that a failing case can be replayed. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0
+    let t = s
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Answers to every template rating item (mostly satisfied, some `na`), plus a profile answer. */
+export function templateAnswers(random: () => number = Math.random): Record<string, number | string | string[]> {
+  const answers: Record<string, number | string | string[]> = {}
+  for (const id of RATED_IDS) {
+    const r = random()
+    answers[id] = r < 0.05 ? 'na' : r < 0.35 ? 5 : r < 0.7 ? 4 : r < 0.85 ? 3 : r < 0.95 ? 2 : 1
+  }
+  answers.q_age = '45_59'
+  return answers
+}
+
+export interface CampaignSetup {
+  campaignId: string
+  communityIds: string[]
+  evaluator: { id: string; token: string }
+  admin: { id: string; token: string }
+  version: number
+}
+
+let unitSeq = 0
+
+/**
+ * Org units and a published campaign from the template, through the API as an evaluator would. The
+ * window is [T0 − 30 days, T0 + 30 days] unless given; T0 is the harness clock's start.
+ */
+export async function setupCampaign(
+  h: Harness,
+  opts: {
+    communities?: number
+    opensAt?: string
+    closesAt?: string
+    indicatorConfig?: IndicatorConfigInput
+    populations?: (number | null)[]
+  } = {},
+): Promise<CampaignSetup> {
+  const evaluator = await h.staff('evaluator', `eva${++unitSeq}`)
+  const admin = await h.staff('admin', `adm${unitSeq}`)
+  const tag = `${unitSeq}-${randomBytes(3).toString('hex')}`
+  const district = await h.call('POST', '/api/v1/org-units', {
+    token: admin.token,
+    body: { kind: 'district', code: `d-${tag}`, name: '测试区' },
+  })
+  expect(district.status).toBe(201)
+  const street = await h.call('POST', '/api/v1/org-units', {
+    token: admin.token,
+    body: { kind: 'street', parentId: district.body.id, code: `s-${tag}`, name: '测试街道' },
+  })
+  const communityIds: string[] = []
+  for (let i = 0; i < (opts.communities ?? 3); i++) {
+    const population = opts.populations ? opts.populations[i] : 1000 * (i + 2)
+    const c = await h.call('POST', '/api/v1/org-units', {
+      token: admin.token,
+      body: { kind: 'community', parentId: street.body.id, code: `c-${tag}-${i}`, name: `社区${i}`, population },
+    })
+    expect(c.status).toBe(201)
+    communityIds.push(c.body.id)
+  }
+  const created = await h.call('POST', '/api/v1/campaigns', {
+    token: evaluator.token,
+    body: {
+      title: '2026年度城市社区党组织服务群众专项经费重点评价',
+      opensAt: opts.opensAt ?? new Date(T0 - 30 * DAY).toISOString(),
+      closesAt: opts.closesAt ?? new Date(T0 + 30 * DAY).toISOString(),
+      communityIds,
+      quotas: Object.fromEntries(communityIds.map((c) => [c, 50])),
+      ...(opts.indicatorConfig ? { indicatorConfig: opts.indicatorConfig } : {}),
+    },
+  })
+  expect(created.status, JSON.stringify(created.body)).toBe(201)
+  const published = await h.call('POST', `/api/v1/campaigns/${created.body.id}/questionnaire/publish`, { token: evaluator.token })
+  expect(published.status).toBe(201)
+  // Answers come after publication (one submitted before it would be flagged clock_skew).
+  h.clock.advance(10 * 60_000)
+  return { campaignId: created.body.id, communityIds, evaluator, admin, version: published.body.version }
+}
+
+/** A valid response item answering the template, submitted a minute after it was started, at the harness clock. */
+export function responseItem(
+  h: Harness,
+  s: Pick<CampaignSetup, 'campaignId' | 'communityIds' | 'version'>,
+  over: Partial<ResponseItemInput> = {},
+  random?: () => number,
+): ResponseItemInput & { id: string } {
+  const submitted = h.clock.now().getTime() - 1000
+  return {
+    kind: 'response',
+    id: uuidv7(submitted),
+    campaignId: s.campaignId,
+    questionnaireVersion: s.version,
+    communityId: s.communityIds[0] ?? '',
+    channel: 'qr',
+    startedAt: new Date(submitted - 90_000).toISOString(),
+    submittedAt: new Date(submitted).toISOString(),
+    answers: templateAnswers(random),
+    householdKey: null,
+    symposiumId: null,
+    ...over,
+  }
+}
+
+export interface SyncCall {
+  deviceId?: string
+  token?: string
+  outboxSize?: number
+  appVersion?: string
+}
+
+/** `POST /api/v1/sync` with one envelope. */
+export function sync(h: Harness, items: unknown[], opts: SyncCall = {}) {
+  return h.call('POST', '/api/v1/sync', {
+    ...(opts.token ? { token: opts.token } : {}),
+    body: { deviceId: opts.deviceId ?? 'device-0001', appVersion: opts.appVersion ?? '1.0.0', outboxSize: opts.outboxSize ?? 0, items },
+  })
+}
+
+/** Both indicators of a campaign: from the kept aggregates and from a full recomputation. */
+export async function bothIndicators(h: Harness, s: CampaignSetup) {
+  const kept = await h.call('GET', `/api/v1/campaigns/${s.campaignId}/indicator`, { token: s.evaluator.token })
+  const full = await h.call('GET', `/api/v1/campaigns/${s.campaignId}/indicator?recompute=1`, { token: s.evaluator.token })
+  expect(kept.status).toBe(200)
+  expect(full.status).toBe(200)
+  return { kept: kept.body, full: full.body }
+}
