@@ -8,6 +8,7 @@ import type { Db } from '../db/index.ts'
 import * as q from '../db/queries/auth.ts'
 import type { Env } from '../env.ts'
 import { ProblemError } from '../http/problem.ts'
+import { sha256Hex } from './hashing.ts'
 import { toStaffUser } from './staff.ts'
 
 /** What the auth services need; the same shape as every service's deps (tests pass a fixed clock). */
@@ -34,7 +35,8 @@ export async function login(deps: AuthDeps, input: LoginRequest, meta: { ip: str
   const loginName = input.login.toLowerCase()
   const nowS = Math.floor(deps.now().getTime() / 1000)
   const windowStart = nowS - (nowS % LOGIN_WINDOW_SECONDS)
-  const bucket = `login:${loginName}|${meta.ip}`
+  // The address is hashed: like the anonymous limits, the table keeps no one's IP.
+  const bucket = `login:${loginName}|${sha256Hex(meta.ip).slice(0, 24)}`
   const attempts = await q.countAttempt(deps.db.db, bucket, windowStart)
   if (attempts > LOGIN_MAX_ATTEMPTS) {
     throw new ProblemError('rate_limited', { headers: { 'Retry-After': String(windowStart + LOGIN_WINDOW_SECONDS - nowS) } })
