@@ -176,6 +176,16 @@ describe.each(DIALECTS)('staff sessions on $dialect', ({ dialect, skip }) => {
       expect(staffOnly.body.code).toBe('session_expired')
     })
 
+    it('should forget sessions 30 days after they ended, at the next login', async () => {
+      await login(h, 'admin', ADMIN_PASSWORD)
+      h.clock.advance(59 * DAY)
+      await login(h, 'admin', ADMIN_PASSWORD)
+      expect(await h.db.db.selectFrom('sessions').select('id').execute()).toHaveLength(2)
+      h.clock.advance(2 * DAY)
+      await login(h, 'admin', ADMIN_PASSWORD)
+      expect(await h.db.db.selectFrom('sessions').select('id').execute()).toHaveLength(2)
+    })
+
     it('should revoke the session on logout, by cookie or by bearer, and clear the cookie', async () => {
       const a = await login(h, 'admin', ADMIN_PASSWORD)
       const out = await h.call('POST', '/api/v1/auth/logout', { cookie: a.body.token, headers: { origin: 'http://localhost' } })

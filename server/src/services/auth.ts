@@ -9,6 +9,7 @@ import * as q from '../db/queries/auth.ts'
 import type { Env } from '../env.ts'
 import { ProblemError } from '../http/problem.ts'
 import { sha256Hex } from './hashing.ts'
+import { overLimit } from './rate-limit.ts'
 import { toStaffUser } from './staff.ts'
 
 /** What the auth services need; the same shape as every service's deps (tests pass a fixed clock). */
@@ -24,6 +25,8 @@ export interface AuthDeps {
  */
 const LOGIN_WINDOW_SECONDS = 15 * 60
 const LOGIN_MAX_ATTEMPTS = 10
+/** Ended sessions stay listed this long after expiry (who was signed in where), then go at the next login. */
+const KEEP_ENDED_SESSIONS_MS = 30 * 86_400_000
 /** Authenticating writes `last_used_at` at most this often per session or token. */
 const TOUCH_EVERY_MS = 60_000
 
@@ -33,14 +36,10 @@ export interface LoginResult extends LoginResponse {
 
 export async function login(deps: AuthDeps, input: LoginRequest, meta: { ip: string; userAgent: string | null }): Promise<LoginResult> {
   const loginName = input.login.toLowerCase()
-  const nowS = Math.floor(deps.now().getTime() / 1000)
-  const windowStart = nowS - (nowS % LOGIN_WINDOW_SECONDS)
   // The address is hashed: like the anonymous limits, the table keeps no one's IP.
   const bucket = `login:${loginName}|${sha256Hex(meta.ip).slice(0, 24)}`
-  const attempts = await q.countAttempt(deps.db.db, bucket, windowStart)
-  if (attempts > LOGIN_MAX_ATTEMPTS) {
-    throw new ProblemError('rate_limited', { headers: { 'Retry-After': String(windowStart + LOGIN_WINDOW_SECONDS - nowS) } })
-  }
+  const wait = await overLimit(deps, bucket, LOGIN_MAX_ATTEMPTS, LOGIN_WINDOW_SECONDS)
+  if (wait !== null) throw new ProblemError('rate_limited', { headers: { 'Retry-After': String(wait) } })
 
   const user = await q.findStaffUserByLogin(deps.db.db, loginName)
   // Always run scrypt, also for unknown logins, so the answer time does not tell which logins exist.
@@ -48,6 +47,7 @@ export async function login(deps: AuthDeps, input: LoginRequest, meta: { ip: str
   if (!user || !ok || user.disabled) throw new ProblemError('invalid_credentials')
 
   await q.clearAttempts(deps.db.db, bucket)
+  await q.deleteSessionsExpiredBefore(deps.db.db, new Date(deps.now().getTime() - KEEP_ENDED_SESSIONS_MS).toISOString())
   const session = await createSession(deps, user.id, meta.userAgent)
   const communityIds = (await q.communitiesByUser(deps.db.db, [user.id])).get(user.id) ?? []
   return {

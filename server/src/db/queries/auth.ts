@@ -166,6 +166,10 @@ export async function revokeUserSessions(db: Q, userId: string, at: string, exce
   return Number(res.numUpdatedRows)
 }
 
+export async function deleteSessionsExpiredBefore(db: Q, before: string): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<', before).execute()
+}
+
 /** The user's sessions that could still be used (not revoked, not expired), newest first. */
 export async function listLiveSessions(db: Q, userId: string, now: string): Promise<SessionsTable[]> {
   return db
@@ -204,18 +208,7 @@ export async function touchApiToken(db: Q, id: string, at: string): Promise<void
   await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute()
 }
 
-// --- login attempts (rows of the core rate_limits table) ----------------------------------------------
-
-/** Counts one attempt in `bucket`'s current window atomically (one upsert) and returns the new count. */
-export async function countAttempt(db: Q, bucket: string, windowStart: number): Promise<number> {
-  const row = await db
-    .insertInto('rate_limits')
-    .values({ bucket, window_start: windowStart, count: 1 })
-    .onConflict((oc) => oc.columns(['bucket', 'window_start']).doUpdateSet((eb) => ({ count: eb('rate_limits.count', '+', 1) })))
-    .returning('count')
-    .executeTakeFirstOrThrow()
-  return Number(row.count)
-}
+// --- login attempts (counted by services/rate-limit.ts in the core rate_limits table) ----------------
 
 export async function clearAttempts(db: Q, bucket: string): Promise<void> {
   await db.deleteFrom('rate_limits').where('bucket', '=', bucket).execute()
