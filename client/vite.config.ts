@@ -10,7 +10,13 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const APP_VERSION = `${pkg.version}+${new Date().toISOString().slice(0, 10).replaceAll('-', '')}`
 
 export default defineConfig({
-  define: { __APP_VERSION__: JSON.stringify(APP_VERSION) },
+  define: {
+    __APP_VERSION__: JSON.stringify(APP_VERSION),
+    // Composition API only: drops Vue's Options API and devtools hooks from the bundle.
+    __VUE_OPTIONS_API__: 'false',
+    __VUE_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+  },
   build: { target: 'es2020' },
   plugins: [
     vue(),

@@ -1,8 +1,12 @@
 import type { ProblemCode } from '@minyi/shared/problems'
-import { type LinkResolution, LinkResolution as LinkResolutionSchema, type QuestionnaireVersion } from '@minyi/shared/schemas'
+import type { I18nText, LinkResolution, QuestionnaireVersion } from '@minyi/shared/schemas'
 
-/** A resolved link whose campaign has a published questionnaire (what the page can render). */
-export type LinkData = LinkResolution & { campaign: { questionnaire: QuestionnaireVersion } }
+/** A resolved link whose campaign has a published questionnaire and a privacy notice (what the page renders). */
+export type LinkData = LinkResolution & { campaign: { questionnaire: QuestionnaireVersion; privacyNotice: I18nText } }
+
+/** Started when this module loads, so the schema chunk downloads while the link is fetched. */
+let schemas: Promise<typeof import('./link-schema.ts')> | null = null
+const loadSchemas = () => (schemas ??= import('./link-schema.ts'))
 
 export type LinkResult = { ok: true; data: LinkData } | { ok: false; code: ProblemCode }
 
@@ -15,6 +19,7 @@ export function linkUrl(token: string): string {
  * is one: network first, the cached copy when offline.
  */
 export async function fetchLink(token: string, fetchFn: typeof fetch = (...a) => fetch(...a)): Promise<LinkResult> {
+  const schemaChunk = loadSchemas()
   let res: Response
   try {
     res = await fetchFn(linkUrl(token), { headers: { accept: 'application/json' } })
@@ -23,8 +28,13 @@ export async function fetchLink(token: string, fetchFn: typeof fetch = (...a) =>
   }
   if (res.status === 404 || res.status === 410) return { ok: false, code: 'not_found' }
   if (!res.ok) return { ok: false, code: res.status === 429 ? 'rate_limited' : 'internal' }
-  const parsed = LinkResolutionSchema.safeParse(await res.json().catch(() => null))
+  const [body, { LinkResolution }] = await Promise.all([res.json().catch(() => null), schemaChunk])
+  const parsed = LinkResolution.safeParse(body)
   if (!parsed.success) return { ok: false, code: 'validation_failed' }
-  const data = parsed.data
-  return data.campaign.questionnaire ? { ok: true, data: data as LinkData } : { ok: false, code: 'not_found' }
+  const { campaign } = parsed.data
+  if (!campaign.questionnaire) return { ok: false, code: 'not_found' }
+  // The server sends the notice; the shared default only loads if it didn't (template.ts parses the
+  // whole template questionnaire when imported, which the first screen shouldn't pay for).
+  const privacyNotice = campaign.privacyNotice ?? (await import('@minyi/shared/template')).PRIVACY_NOTICE
+  return { ok: true, data: { ...parsed.data, campaign: { ...campaign, questionnaire: campaign.questionnaire, privacyNotice } } }
 }

@@ -59,8 +59,7 @@ export const useSurveyStore = defineStore('survey', () => {
   async function load(t: string) {
     token.value = t
     phase.value = 'loading'
-    const outbox = useOutboxStore()
-    const [res, draft] = await Promise.all([fetchLink(t), outbox.start().then((rt) => rt.loadDraft(t).catch(() => undefined))])
+    const res = await fetchLink(t)
     if (!res.ok) {
       loadError.value = res.code
       phase.value = 'error'
@@ -68,12 +67,19 @@ export const useSurveyStore = defineStore('survey', () => {
     }
     link.value = res.data
     reset()
-    if (draft) {
+    phase.value = 'privacy'
+    // The draft is looked up after the questionnaire shows: Dexie loads after first paint. A
+    // returning resident sees the notice for a moment, then their answers.
+    const draft = await useOutboxStore()
+      .start()
+      .then((rt) => rt.loadDraft(t))
+      .catch(() => undefined)
+    if (draft && phase.value === 'privacy' && token.value === t) {
       Object.assign(answers, draft.answers)
       responseId.value = draft.responseId
       startedAt.value = draft.startedAt
       phase.value = 'answering'
-    } else phase.value = 'privacy'
+    }
   }
 
   function start() {
