@@ -1,7 +1,7 @@
 /**
  * `pnpm bench:bundle`: what a phone downloads, gzip-compressed, from the built client (client/dist).
  * - first load: the JS and CSS the questionnaire page loads before it can render — index.html's
- *   entry script, its module preloads and stylesheets, and every chunk those import statically
+ *   scripts, its module preloads and stylesheets, and every chunk those import statically
  *   (dynamic `import()` chunks such as the Dexie outbox and the service-worker registration load
  *   after first paint and are not counted);
  * - precache: every file in the service worker's precache manifest (what an offline phone holds).
@@ -28,7 +28,8 @@ const tags = html.match(/<(script|link)\b[^>]*>/g) ?? []
 const js = new Set<string>()
 const css = new Set<string>()
 for (const tag of tags) {
-  if (tag.startsWith('<script') && /type="module"/.test(tag) && attr(tag, 'src')) js.add(local(attr(tag, 'src')!))
+  // Module entries and classic scripts (public/boot.js, which prefetches the link) alike.
+  if (tag.startsWith('<script') && attr(tag, 'src')) js.add(local(attr(tag, 'src')!))
   if (tag.startsWith('<link') && /rel="modulepreload"/.test(tag)) js.add(local(attr(tag, 'href')!))
   if (tag.startsWith('<link') && /rel="stylesheet"/.test(tag)) css.add(local(attr(tag, 'href')!))
 }

@@ -1,12 +1,28 @@
 import type { ProblemCode } from '@minyi/shared/problems'
-import type { I18nText, LinkResolution, QuestionnaireVersion } from '@minyi/shared/schemas'
+import {
+  type I18nText,
+  type LinkResolution,
+  LinkResolution as LinkResolutionSchema,
+  type QuestionnaireVersion,
+} from '@minyi/shared/schemas'
 
 /** A resolved link whose campaign has a published questionnaire and a privacy notice (what the page renders). */
 export type LinkData = LinkResolution & { campaign: { questionnaire: QuestionnaireVersion; privacyNotice: I18nText } }
 
-/** Started when this module loads, so the schema chunk downloads while the link is fetched. */
-let schemas: Promise<typeof import('./link-schema.ts')> | null = null
-const loadSchemas = () => (schemas ??= import('./link-schema.ts'))
+declare global {
+  interface Window {
+    /** Set by public/boot.js: the link fetch started before the app's scripts arrived. */
+    __minyiPrefetch?: { url: string; response: Promise<Response> }
+  }
+}
+
+/** The prefetched response for this URL, once (a retry must go to the network again). */
+function takePrefetched(url: string): Promise<Response> | null {
+  const p = typeof window === 'undefined' ? undefined : window.__minyiPrefetch
+  if (!p || p.url !== url) return null
+  window.__minyiPrefetch = undefined
+  return p.response
+}
 
 export type LinkResult = { ok: true; data: LinkData } | { ok: false; code: ProblemCode }
 
@@ -19,17 +35,15 @@ export function linkUrl(token: string): string {
  * is one: network first, the cached copy when offline.
  */
 export async function fetchLink(token: string, fetchFn: typeof fetch = (...a) => fetch(...a)): Promise<LinkResult> {
-  const schemaChunk = loadSchemas()
   let res: Response
   try {
-    res = await fetchFn(linkUrl(token), { headers: { accept: 'application/json' } })
+    res = await (takePrefetched(linkUrl(token)) ?? fetchFn(linkUrl(token), { headers: { accept: 'application/json' } }))
   } catch {
     return { ok: false, code: 'network' }
   }
   if (res.status === 404 || res.status === 410) return { ok: false, code: 'not_found' }
   if (!res.ok) return { ok: false, code: res.status === 429 ? 'rate_limited' : 'internal' }
-  const [body, { LinkResolution }] = await Promise.all([res.json().catch(() => null), schemaChunk])
-  const parsed = LinkResolution.safeParse(body)
+  const parsed = LinkResolutionSchema.safeParse(await res.json().catch(() => null))
   if (!parsed.success) return { ok: false, code: 'validation_failed' }
   const { campaign } = parsed.data
   if (!campaign.questionnaire) return { ok: false, code: 'not_found' }
