@@ -2,6 +2,9 @@ import { isProblemCode, type ProblemCode } from '@minyi/shared/problems'
 import { type SyncRequest, type SyncResponse, SyncResponse as SyncResponseSchema } from '@minyi/shared/schemas'
 import { parseRetryAfter } from './backoff.ts'
 
+/** How long one sync request may take before it counts as a network failure. */
+export const SYNC_TIMEOUT_MS = 20_000
+
 export type TransportResult =
   | { kind: 'ok'; response: SyncResponse }
   /** Nothing was acknowledged: keep every item and try again later. */
@@ -15,11 +18,20 @@ export type Transport = (req: SyncRequest) => Promise<TransportResult>
  * network error, 429 (honouring `Retry-After`), 5xx, and even an envelope-level 4xx, which would
  * be our own bug — the items stay on the device until a fixed app version sends them.
  */
-export function fetchTransport(url = '/api/v1/sync', fetchFn: typeof fetch = (...a) => fetch(...a)): Transport {
+export function fetchTransport(
+  url = '/api/v1/sync',
+  fetchFn: typeof fetch = (...a) => fetch(...a),
+  timeoutMs = SYNC_TIMEOUT_MS,
+): Transport {
   return async (req) => {
+    // A request that never settles (a half-open connection on a mobile network) would hold the
+    // single-flight lock for good and block every later flush, in every tab: give up and retry.
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(), timeoutMs)
     let res: Response
     try {
       res = await fetchFn(url, {
+        signal: abort.signal,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(req),
@@ -27,9 +39,11 @@ export function fetchTransport(url = '/api/v1/sync', fetchFn: typeof fetch = (..
         cache: 'no-store',
       })
     } catch {
+      clearTimeout(timer)
       return { kind: 'retry', code: 'network', status: 0, retryAfterMs: null }
     }
     const body: unknown = await res.json().catch(() => null)
+    clearTimeout(timer)
     if (res.ok) {
       const parsed = SyncResponseSchema.safeParse(body)
       if (parsed.success) return { kind: 'ok', response: parsed.data }

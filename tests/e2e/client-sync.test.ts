@@ -1,0 +1,141 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasBrowser, launchBrowser, PHONE } from '../support/browser.ts'
+import { freePort, type RunningServer, startServer } from '../support/server.ts'
+import {
+  adminToken,
+  answerRatings,
+  campaignIdOf,
+  countStore,
+  received,
+  startQuestionnaire,
+  submit,
+  waitForResidentPath,
+  waitUntilOfflineReady,
+} from './client-support.ts'
+
+/**
+ * The resident PWA against the real server in Chromium: online submit, a real outage (the server
+ * process stopped, so the service worker's own fetches fail too — `context.setOffline` would not
+ * reach them, playwright#2311), and the server killed with SIGKILL mid-flush.
+ */
+describe.skipIf(!hasBrowser)('resident questionnaire sync in Chromium', () => {
+  let browser: Browser
+  let server: RunningServer
+  let port: number
+  let sqlitePath: string
+  let path: string
+  let admin: string
+  let campaignId: string
+
+  const restart = async () => {
+    server = await startServer({ port, sqlitePath })
+    admin = await adminToken(server.url)
+  }
+
+  beforeAll(async () => {
+    port = await freePort()
+    sqlitePath = join(mkdtempSync(join(tmpdir(), 'minyi-e2e-')), 'e2e.sqlite')
+    server = await startServer({ port, sqlitePath })
+    path = await waitForResidentPath(server)
+    admin = await adminToken(server.url)
+    campaignId = await campaignIdOf(server.url, path)
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  async function phone(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext(PHONE)
+    const page = await context.newPage()
+    return { context, page }
+  }
+
+  it('should count an online submit in the indicator when the resident submits', async () => {
+    const before = await received(server.url, admin, campaignId)
+    const { context, page } = await phone()
+    await page.goto(server.url + path)
+    await startQuestionnaire(page)
+    await answerRatings(page)
+    expect(await submit(page)).toBe('已发送')
+    expect(await countStore(page, 'outbox')).toBe(0)
+    expect(await received(server.url, admin, campaignId)).toBe(before + 1)
+    await context.close()
+  }, 60_000)
+
+  it('should keep 5 offline answers through a reload and store each once when the server returns', async () => {
+    const before = await received(server.url, admin, campaignId)
+    const { context, page } = await phone()
+    await page.goto(server.url + path)
+    await waitUntilOfflineReady(page)
+
+    await server.stop()
+    await page.reload()
+    await startQuestionnaire(page)
+    for (let i = 0; i < 5; i++) {
+      await answerRatings(page)
+      expect(await submit(page)).toBe('已保存，联网后自动发送')
+      await page.getByRole('button', { name: /再填一份/ }).click()
+    }
+    expect(await countStore(page, 'outbox')).toBe(5)
+
+    // Still offline: the reloaded page comes from the service worker, the outbox from IndexedDB.
+    await page.reload()
+    await page.getByRole('heading', { level: 1 }).first().waitFor()
+    expect(await countStore(page, 'outbox')).toBe(5)
+    await expect(page.getByTestId('queued-count').count()).resolves.toBe(0) // the survey page shows no stale banner
+
+    await restart()
+    // The browser never saw the outage; tell it the network is back (fires `online` in the page).
+    await context.setOffline(true)
+    await context.setOffline(false)
+    await expect.poll(() => countStore(page, 'outbox'), { timeout: 60_000 }).toBe(0)
+    expect(await received(server.url, admin, campaignId)).toBe(before + 5)
+    await context.close()
+  }, 120_000)
+
+  it('should store every response once when the server is killed with SIGKILL during a flush', async () => {
+    const before = await received(server.url, admin, campaignId)
+    const { context, page } = await phone()
+    await page.goto(server.url + path)
+    await waitUntilOfflineReady(page)
+    await server.stop()
+    await page.reload()
+    await startQuestionnaire(page)
+    for (let i = 0; i < 3; i++) {
+      await answerRatings(page)
+      expect(await submit(page)).toBe('已保存，联网后自动发送')
+      await page.getByRole('button', { name: /再填一份/ }).click()
+    }
+    expect(await countStore(page, 'outbox')).toBe(3)
+
+    await restart()
+    // The first flush reaches the server, which stores the batch and is then killed before the
+    // answer gets back: the worst case, a lost acknowledgement.
+    let killed = false
+    await context.route('**/api/v1/sync', async (route) => {
+      if (killed) return route.continue()
+      killed = true
+      await route.fetch().catch(() => null)
+      await server.stop('SIGKILL')
+      await route.abort('connectionreset')
+    })
+    await context.setOffline(true)
+    await context.setOffline(false)
+    await expect.poll(() => killed, { timeout: 30_000 }).toBe(true)
+    await expect.poll(() => server.proc.signalCode, { timeout: 10_000 }).toBe('SIGKILL')
+    expect(await countStore(page, 'outbox')).toBe(3)
+
+    await restart()
+    await context.setOffline(true)
+    await context.setOffline(false)
+    await expect.poll(() => countStore(page, 'outbox'), { timeout: 60_000 }).toBe(0)
+    expect(await received(server.url, admin, campaignId)).toBe(before + 3)
+    await context.close()
+  }, 120_000)
+})
