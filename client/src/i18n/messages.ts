@@ -40,6 +40,9 @@ export const zh = {
   sentBody: '感谢您的参与！答卷已送达。',
   queuedTitle: '已保存，联网后自动发送',
   queuedBody: '感谢您的参与！答卷已安全保存在本机，手机联网后会自动发送，无需再次填写。',
+  rejectedTitle: '答卷未被接受',
+  rejectedBody: '服务器没有接受这份答卷，它仍保存在本机。原因见下方。',
+  rejectedDirectBody: '服务器没有接受这份答卷：{reason}',
   directFailedTitle: '未能发送',
   directFailedBody: '此浏览器不能离线保存答卷。请联网后点击“重新发送”，或换用手机自带浏览器打开。',
   retrySend: '重新发送',
@@ -106,6 +109,9 @@ export const en = {
   queuedTitle: 'Saved, will be sent when online',
   queuedBody:
     'Thank you! Your answers are safely stored on this phone and will be sent automatically once it is online. No need to fill it in again.',
+  rejectedTitle: 'Response not accepted',
+  rejectedBody: 'The server did not accept this response; it is still on this phone. The reason is below.',
+  rejectedDirectBody: 'The server did not accept this response: {reason}',
   directFailedTitle: 'Not sent',
   directFailedBody:
     'This browser cannot keep answers offline. Tap “Send again” once you are online, or open the link in the phone’s own browser.',

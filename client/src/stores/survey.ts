@@ -1,4 +1,4 @@
-import type { ProblemCode } from '@minyi/shared/problems'
+import { isProblemCode, type ProblemCode } from '@minyi/shared/problems'
 import type { Question, ResponseItem } from '@minyi/shared/schemas'
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, shallowRef, watch } from 'vue'
@@ -18,8 +18,11 @@ import { uuidv7 } from '../sync/uuidv7.ts'
 import { useOutboxStore } from './outbox.ts'
 
 export type SurveyPhase = 'loading' | 'error' | 'privacy' | 'answering' | 'done'
-/** sent: the server acknowledged it; queued: saved on the device, will be sent; direct-failed: no storage and no network. */
-export type SurveyResult = 'sent' | 'queued' | 'direct-failed'
+/**
+ * sent: the server acknowledged it; queued: saved on the device, will be sent; rejected: the server
+ * refused it for good (kept in the needs-attention box); direct-failed: no storage and no network.
+ */
+export type SurveyResult = 'sent' | 'queued' | 'rejected' | 'direct-failed'
 
 /** How long the thank-you screen waits for the first send before saying "saved, will be sent". */
 const SEND_WAIT_MS = 3_000
@@ -158,8 +161,9 @@ export const useSurveyStore = defineStore('survey', () => {
       const item = unsaved.value ?? buildItem()
       if (rt.mode === 'none') {
         const r = await rt.sendDirect(item)
-        unsaved.value = r ? null : item
-        result.value = r ? 'sent' : 'direct-failed'
+        unsaved.value = r?.status === 'rejected' || !r ? item : null
+        result.value = !r ? 'direct-failed' : r.status === 'rejected' ? 'rejected' : 'sent'
+        if (r?.status === 'rejected') submitError.value = isProblemCode(r.code) ? r.code : 'invalid_item'
         phase.value = 'done'
         return null
       }
@@ -175,12 +179,14 @@ export const useSurveyStore = defineStore('survey', () => {
       // Saved durably: from here on nothing can lose it. Give the network a moment to say "sent".
       const flush = rt.flush().catch(() => null)
       const out = await Promise.race([flush, new Promise<null>((r) => setTimeout(() => r(null), SEND_WAIT_MS))])
-      result.value = out?.acknowledged.includes(item.id) ? 'sent' : 'queued'
+      result.value = out?.acknowledged.includes(item.id) ? 'sent' : out?.rejected.includes(item.id) ? 'rejected' : 'queued'
       phase.value = 'done'
       if (result.value === 'queued') {
         void navigator.serviceWorker?.getRegistration().then(registerBackgroundSync)
         void flush.then((o) => {
-          if (o?.acknowledged.includes(item.id) && result.value === 'queued') result.value = 'sent'
+          if (result.value !== 'queued') return
+          if (o?.acknowledged.includes(item.id)) result.value = 'sent'
+          else if (o?.rejected.includes(item.id)) result.value = 'rejected'
         })
       }
       void outbox.refresh()

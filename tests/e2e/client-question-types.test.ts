@@ -1,0 +1,194 @@
+import type { LinkResolution } from '@minyi/shared/schemas'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasBrowser, launchBrowser, PHONE } from '../support/browser.ts'
+import { type RunningServer, startServer } from '../support/server.ts'
+import { countStore, startQuestionnaire, submit, waitForResidentPath } from './client-support.ts'
+
+const t = (zh: string, en: string) => ({ zh, en })
+const CAMPAIGN = '0190a6f2-8f3e-7b1a-9c2d-00000000c0de'
+const COMMUNITY = '0190a6f2-8f3e-7b1a-9c2d-00000000beef'
+
+/**
+ * A questionnaire with every question type and show-if, served for a campaign the server does not
+ * know: its answers are rejected on sync, which must land in the visible needs-attention box.
+ */
+const LINK: LinkResolution = {
+  campaign: {
+    id: CAMPAIGN,
+    title: 'Types',
+    status: 'open',
+    opensAt: '2026-01-01T00:00:00.000Z',
+    closesAt: '2026-12-31T00:00:00.000Z',
+    publishedAt: '2026-01-01T00:00:00.000Z',
+    communities: [{ id: COMMUNITY, code: 'c1', name: '幸福社区', population: null }],
+    questionnaire: {
+      questionnaireId: '0190a6f2-8f3e-7b1a-9c2d-00000000f00d',
+      version: 1,
+      publishedAt: '2026-01-01T00:00:00.000Z',
+      title: t('题型测试问卷', 'Question types'),
+      questions: [
+        {
+          id: 'q_joined',
+          type: 'single',
+          required: true,
+          profile: false,
+          title: t('您参加过社区活动吗？', 'Have you joined a community activity?'),
+          options: [
+            { value: 'yes', label: t('参加过', 'Yes') },
+            { value: 'no', label: t('没有', 'No') },
+          ],
+        },
+        {
+          id: 'q_which',
+          type: 'multiple',
+          required: true,
+          profile: false,
+          showIf: { questionId: 'q_joined', values: ['yes'] },
+          maxChoices: 2,
+          title: t('参加过哪些？', 'Which ones?'),
+          options: [
+            { value: 'sport', label: t('体育', 'Sport') },
+            { value: 'culture', label: t('文艺', 'Culture') },
+            { value: 'health', label: t('义诊', 'Health') },
+          ],
+        },
+        {
+          id: 'q_times',
+          type: 'number',
+          required: true,
+          profile: false,
+          integer: true,
+          min: 0,
+          max: 50,
+          showIf: { questionId: 'q_joined', values: ['yes'] },
+          title: t('一年参加几次？', 'How many times a year?'),
+        },
+        { id: 'q_best', type: 'text', required: false, profile: false, maxLength: 20, title: t('印象最深的活动', 'The best one') },
+        {
+          id: 'q_rate',
+          type: 'rating',
+          required: true,
+          profile: false,
+          allowNa: true,
+          overall: true,
+          title: t('总体满意程度', 'Overall satisfaction'),
+          scale: {
+            preset: 'likert3',
+            options: [
+              { score: 3, label: t('满意', 'Satisfied') },
+              { score: 2, label: t('基本满意', 'Fairly satisfied') },
+              { score: 1, label: t('不满意', 'Dissatisfied') },
+            ],
+          },
+        },
+      ],
+    },
+    privacyNotice: t('测试隐私说明', 'Test privacy notice'),
+  },
+  communityId: COMMUNITY,
+  channel: 'qr',
+  symposiumId: null,
+}
+
+describe.skipIf(!hasBrowser)('question types, show-if and rejected answers in Chromium', () => {
+  let browser: Browser
+  let server: RunningServer
+  let path: string
+  let context: BrowserContext
+  let page: Page
+  const sent: unknown[] = []
+  beforeAll(async () => {
+    server = await startServer()
+    path = await waitForResidentPath(server)
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  async function open(): Promise<void> {
+    context = await browser.newContext(PHONE)
+    // Only the link is faked; sync goes to the real server, which doesn't know this campaign.
+    await context.route('**/api/v1/links/**', (r) => r.fulfill({ json: LINK }))
+    context.on('request', (r) => {
+      if (r.url().endsWith('/api/v1/sync') && r.method() === 'POST') sent.push(...(r.postDataJSON() as { items: unknown[] }).items)
+    })
+    page = await context.newPage()
+  }
+
+  it('should show follow-up questions only when the earlier answer matches their show-if', async () => {
+    await open()
+    await page.goto(server.url + path)
+    await startQuestionnaire(page)
+    await expect(page.locator('#q-q_which').count()).resolves.toBe(0)
+    await page.locator('#q-q_joined').getByText('参加过', { exact: true }).click()
+    await expect(page.locator('#q-q_which').isVisible()).resolves.toBe(true)
+    await expect(page.locator('#q-q_times').isVisible()).resolves.toBe(true)
+    await page.locator('#q-q_joined').getByText('没有', { exact: true }).click()
+    await expect(page.locator('#q-q_which').count()).resolves.toBe(0)
+    await context.close()
+  })
+
+  it('should explain a number outside its range or not whole when the resident submits', async () => {
+    await open()
+    await page.goto(server.url + path)
+    await startQuestionnaire(page)
+    await page.locator('#q-q_joined').getByText('参加过', { exact: true }).click()
+    const times = page.locator('#q-q_times input')
+    await expect(times.getAttribute('inputmode')).resolves.toBe('numeric')
+    await times.fill('99')
+    await page.getByRole('button', { name: '提交' }).click()
+    await expect(page.locator('#q-q_times').getByRole('alert').textContent()).resolves.toBe('不能大于 50')
+    await times.fill('2.5')
+    await page.getByRole('button', { name: '提交' }).click()
+    await expect(page.locator('#q-q_times').getByRole('alert').textContent()).resolves.toBe('请输入整数')
+    await context.close()
+  })
+
+  it('should send only visible answers, 不了解 as "na", and move a rejected response to the needs-attention box', async () => {
+    await open()
+    await page.goto(server.url + path)
+    await startQuestionnaire(page)
+    await page.locator('#q-q_joined').getByText('参加过', { exact: true }).click()
+    await page.locator('#q-q_which').getByText('体育', { exact: true }).click()
+    await page.locator('#q-q_times input').fill('4')
+    await page.locator('#q-q_joined').getByText('没有', { exact: true }).click()
+    await page.locator('#q-q_best input').fill('  重阳节  ')
+    await page.locator('#q-q_rate').getByText('不了解', { exact: true }).click()
+
+    expect(await submit(page)).toBe('答卷未被接受')
+    const box = page.getByTestId('needs-attention')
+    await box.waitFor()
+    await expect(box.textContent()).resolves.toContain('调查活动不存在')
+    expect(await countStore(page, 'attention')).toBe(1)
+    expect(await countStore(page, 'outbox')).toBe(0)
+    expect(sent).toHaveLength(1)
+    expect((sent[0] as { answers: unknown }).answers).toEqual({ q_joined: 'no', q_best: '重阳节', q_rate: 'na' })
+
+    // Still there after a reload, with the export offered.
+    await page.goto(server.url)
+    await page.getByTestId('needs-attention').waitFor()
+    await page.getByRole('button', { name: '导出未发送的答卷' }).waitFor()
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出未发送的答卷' }).click()])
+    const file = JSON.parse(await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'))
+    expect(file).toMatchObject({ format: 'minyi-outbox', version: 1, items: [{ campaignId: CAMPAIGN }] })
+    await context.close()
+  })
+
+  it('should send at once and warn that it cannot wait offline when the browser has no IndexedDB', async () => {
+    context = await browser.newContext(PHONE)
+    // Some WeChat WebViews have no IndexedDB at all.
+    await context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true }))
+    page = await context.newPage()
+    const real = await waitForResidentPath(server)
+    await page.goto(server.url + real)
+    await expect(page.getByText('此浏览器无法离线保存答卷').isVisible()).resolves.toBe(true)
+    await startQuestionnaire(page)
+    const ratings = page.locator('fieldset[id^="q-"]').filter({ has: page.getByText('不了解', { exact: true }) })
+    for (let i = 0; i < (await ratings.count()); i++) await ratings.nth(i).getByText('满意', { exact: true }).click()
+    expect(await submit(page)).toBe('已发送')
+    await context.close()
+  })
+})
