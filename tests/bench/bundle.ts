@@ -1,7 +1,7 @@
 /**
  * `pnpm bench:bundle`: what a phone downloads, gzip-compressed, from the built client (client/dist).
  * - first load: the JS and CSS the questionnaire page loads before it can render — index.html's
- *   scripts, its module preloads and stylesheets, and every chunk those import statically
+ *   scripts, its module preloads and stylesheets (linked or inlined), and every chunk those import statically
  *   (dynamic `import()` chunks such as the Dexie outbox and the service-worker registration load
  *   after first paint and are not counted);
  * - precache: every file in the service worker's precache manifest (what an offline phone holds).
@@ -53,7 +53,9 @@ const precache = [...new Set([...sw.matchAll(/"url"\s*:\s*"([^"]+)"/g)].map((m) 
 if (precache.length === 0) throw new Error('no precache manifest found in client/dist/sw.js')
 
 const firstJs = [...js].reduce((s, f) => s + gz(f), 0)
-const firstCss = [...css].reduce((s, f) => s + gz(f), 0)
+// Stylesheets inlined into index.html (vite.config.ts inlineCss) count as CSS too.
+const inlineCss = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!).join('')
+const firstCss = [...css].reduce((s, f) => s + gz(f), 0) + (inlineCss ? gzipSync(inlineCss, { level: 9 }).length : 0)
 const precacheBytes = precache.reduce((s, f) => s + gz(f), 0)
 
 for (const f of [...js, ...css]) console.log(`  first load  ${kb(gz(f)).padStart(6)} KB  ${f}`)
