@@ -20,7 +20,7 @@ function inlineCss(): Plugin {
     enforce: 'post',
     generateBundle(_options, bundle) {
       const html = bundle['index.html']
-      if (!html || html.type !== 'asset') return
+      if (html?.type !== 'asset') return
       let source = String(html.source)
       for (const [name, asset] of Object.entries(bundle)) {
         if (asset.type !== 'asset' || !name.endsWith('.css')) continue
