@@ -4,7 +4,7 @@ import { Dexie, type MinyiDb } from '../../client/src/db/index.ts'
 import { BACKOFF_CAP_MS } from '../../client/src/sync/backoff.ts'
 import { SyncEngine } from '../../client/src/sync/engine.ts'
 import { isQuotaError, SyncError } from '../../client/src/sync/errors.ts'
-import { buildExport, countOutbox, getDeviceId, saveResponse } from '../../client/src/sync/outbox.ts'
+import { buildExport, countOutbox, getDeviceId, saveDraft, saveResponse } from '../../client/src/sync/outbox.ts'
 import { freshDbName, ManualTimers, makeItem, open, ScriptedServer } from './sync-helpers.ts'
 
 const dbs: MinyiDb[] = []
@@ -239,5 +239,17 @@ describe('outbox writes', () => {
       exportedAt: '2026-05-01T00:00:00.000Z',
       items: [queued, unsaved],
     })
+  })
+})
+
+describe('drafts', () => {
+  it('should keep only set answers and refuse malformed ones when a draft is saved', async () => {
+    const d = db()
+    await saveDraft(d, { key: 'tok', responseId: 'r', startedAt: 's', updatedAt: 1, answers: { a: 4, b: undefined, c: ['x'] } })
+    expect((await d.drafts.get('tok'))?.answers).toEqual({ a: 4, c: ['x'] })
+    await expect(
+      saveDraft(d, { key: 'tok', responseId: 'r', startedAt: 's', updatedAt: 2, answers: { a: { nested: true } } }),
+    ).rejects.toThrow()
+    expect((await d.drafts.get('tok'))?.updatedAt).toBe(1)
   })
 })

@@ -1,4 +1,9 @@
-import { type ResponseItem, ResponseItem as ResponseItemSchema, type OutboxExport as SharedOutboxExport } from '@minyi/shared/schemas'
+import {
+  Answers as AnswersSchema,
+  type ResponseItem,
+  ResponseItem as ResponseItemSchema,
+  type OutboxExport as SharedOutboxExport,
+} from '@minyi/shared/schemas'
 import { META_DEVICE_ID, META_FIRST_SAVE_AT } from '../constants/storage-keys.ts'
 import type { DraftRow, MinyiDb } from '../db/index.ts'
 import { isQuotaError, SyncError } from './errors.ts'
@@ -43,10 +48,15 @@ export async function saveResponse(db: MinyiDb, input: unknown, draftKey?: strin
   }
 }
 
-/** Drafts are rewritten on every change: `put` replaces the previous snapshot of the same link. */
+/**
+ * Drafts are rewritten on every change: `put` replaces the previous snapshot of the same link.
+ * The answers are parsed with the shared `Answers` schema first (unset questions dropped).
+ */
 export async function saveDraft(db: MinyiDb, draft: DraftRow): Promise<void> {
+  const set = Object.fromEntries(Object.entries(draft.answers).filter(([, v]) => v !== undefined))
+  const answers = AnswersSchema.parse(set)
   try {
-    await db.drafts.put(structuredClone(draft))
+    await db.drafts.put({ ...draft, answers })
   } catch (err) {
     if (isQuotaError(err)) throw new SyncError('quota_exceeded', err)
     throw err
