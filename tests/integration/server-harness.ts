@@ -43,6 +43,11 @@ export function templateAnswers(random: () => number = Math.random): Record<stri
   return answers
 }
 
+/** The same answers with the overall rating changed (to whatever it was not): another content under the same id. */
+export function changedAnswers<A extends Record<string, unknown>>(answers: A): A {
+  return { ...answers, q_overall: answers.q_overall === 1 ? 2 : 1 }
+}
+
 export interface CampaignSetup {
   campaignId: string
   communityIds: string[]

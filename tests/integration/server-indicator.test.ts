@@ -2,7 +2,7 @@ import { computeIndicator, flagsOfKey } from '@minyi/shared/method'
 import { Indicator, type Question, type ResponseItemInput } from '@minyi/shared/schemas'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DAY, DIALECTS, type Harness, startApp } from './auth-harness.ts'
-import { bothIndicators, type CampaignSetup, responseItem, rng, setupCampaign, sync } from './server-harness.ts'
+import { bothIndicators, type CampaignSetup, changedAnswers, responseItem, rng, setupCampaign, sync } from './server-harness.ts'
 
 // The kept aggregates against a full recomputation, the evaluator's review and the evidence chain.
 
@@ -82,7 +82,7 @@ describe.each(DIALECTS)('indicator, review and evidence on $dialect', ({ dialect
     }
     // Replays from other devices, and conflicting payloads under stored ids.
     await sync(h, accepted.slice(0, 40), { deviceId: 'device-replay' })
-    const conflicting = accepted.slice(5, 9).map((i) => ({ ...i, answers: { ...i.answers, q_overall: 1 } }))
+    const conflicting = accepted.slice(5, 9).map((i) => ({ ...i, answers: changedAnswers(i.answers) }))
     expect(
       (await sync(h, conflicting, { deviceId: 'device-conflict' })).body.results.every((x: { status: string }) => x.status === 'conflict'),
     ).toBe(true)
@@ -240,7 +240,7 @@ describe.each(DIALECTS)('indicator, review and evidence on $dialect', ({ dialect
     it('should keep one unbroken chain when a conflict flag and reviews change a response afterwards', async () => {
       const item = responseItem(h, s)
       await sync(h, [item])
-      await sync(h, [{ ...item, answers: { ...item.answers, q_overall: 1 } }])
+      await sync(h, [{ ...item, answers: changedAnswers(item.answers) }])
       await h.call('PATCH', `/api/v1/campaigns/${s.campaignId}/responses/${item.id}/review`, {
         token: s.evaluator.token,
         body: { action: 'exclude', reason: '冲突' },

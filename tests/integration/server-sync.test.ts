@@ -2,7 +2,7 @@ import { isProblemCode } from '@minyi/shared/problems'
 import { Device, SyncResponse } from '@minyi/shared/schemas'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DAY, DIALECTS, type Harness, startApp, T0 } from './auth-harness.ts'
-import { type CampaignSetup, responseItem, setupCampaign, sync, uuidv7 } from './server-harness.ts'
+import { type CampaignSetup, changedAnswers, responseItem, setupCampaign, sync, uuidv7 } from './server-harness.ts'
 
 // POST /api/v1/sync and /sync/import as PRODUCT.md's contract states them, once per database.
 
@@ -71,7 +71,7 @@ describe.each(DIALECTS)('sync on $dialect', ({ dialect, skip }) => {
     it('should keep the stored answers, store the other payload and flag both when an id comes back with other content', async () => {
       const item = responseItem(h, s)
       await sync(h, [item])
-      const changed = { ...item, answers: { ...item.answers, q_overall: 1 } }
+      const changed = { ...item, answers: changedAnswers(item.answers) }
       const r = await sync(h, [changed], { deviceId: 'device-0002' })
       expect(r.body.results[0]).toMatchObject({ id: item.id, status: 'conflict' })
       const stored = await h.db.db.selectFrom('responses').select('answers_json').where('id', '=', item.id).executeTakeFirstOrThrow()
@@ -79,7 +79,7 @@ describe.each(DIALECTS)('sync on $dialect', ({ dialect, skip }) => {
       expect(await storedFlags(h, item.id)).toContain('conflict')
       const conflicts = await h.call('GET', `/api/v1/campaigns/${s.campaignId}/conflicts`, { token: s.evaluator.token })
       expect(conflicts.body).toHaveLength(1)
-      expect(conflicts.body[0]).toMatchObject({ responseId: item.id, deviceId: 'device-0002', payload: { answers: { q_overall: 1 } } })
+      expect(conflicts.body[0]).toMatchObject({ responseId: item.id, deviceId: 'device-0002', payload: { answers: changed.answers } })
       // The same conflicting payload again is kept once.
       await sync(h, [changed], { deviceId: 'device-0002' })
       expect((await h.call('GET', `/api/v1/campaigns/${s.campaignId}/conflicts`, { token: s.evaluator.token })).body).toHaveLength(1)
@@ -87,7 +87,7 @@ describe.each(DIALECTS)('sync on $dialect', ({ dialect, skip }) => {
 
     it('should flag the new response as a conflict when the same id arrives twice with other content in one batch', async () => {
       const item = responseItem(h, s)
-      const r = await sync(h, [item, { ...item, answers: { ...item.answers, q_overall: 2 } }])
+      const r = await sync(h, [item, { ...item, answers: changedAnswers(item.answers) }])
       expect(r.body.results.map((x: { status: string }) => x.status)).toEqual(['created', 'conflict'])
       expect(await storedFlags(h, item.id)).toContain('conflict')
     })

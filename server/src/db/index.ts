@@ -35,6 +35,7 @@ export async function openDb(opts: { databaseUrl?: string | undefined; sqlitePat
     sqlite.pragma('synchronous = NORMAL')
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('busy_timeout = 5000')
+    sqlite.pragma('wal_autocheckpoint = 10000')
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) })
   }
   await migrate(db)

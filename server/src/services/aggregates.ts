@@ -1,4 +1,4 @@
-import { addIntoTally, emptyTally, flagsOfKey, type Tally, type TallyResponseInput, tallyResponse, tallyToRows } from '@minyi/shared/method'
+import { flagsOfKey, type TallyResponseInput, type TallyRow, tallyResponse } from '@minyi/shared/method'
 import type { Answers, Channel, Question } from '@minyi/shared/schemas'
 import { addAggregates } from '../db/queries/aggregates.ts'
 import type { ResponseRow } from '../db/queries/responses.ts'
@@ -23,25 +23,53 @@ export function tallyInputOf(
 
 /**
  * Collects the aggregate deltas of one transaction per campaign, so each distinct row is upserted once
- * (`count = count + excluded.count`) however many responses touched it.
+ * (`count = count + excluded.count`) however many responses touched it. The deltas come from the
+ * method's `tallyResponse`; summing them here into rows directly (rather than `mergeTally` then
+ * `tallyToRows`) is only integer addition, and it was a tenth of ingest's CPU time.
  */
 export class TallyBatch {
-  private readonly byCampaign = new Map<string, Tally>()
+  private readonly byCampaign = new Map<string, Map<string, TallyRow>>()
 
   add(campaignId: string, questions: readonly Question[], response: TallyResponseInput, sign: 1 | -1 = 1): void {
-    let t = this.byCampaign.get(campaignId)
-    if (!t) {
-      t = emptyTally()
-      this.byCampaign.set(campaignId, t)
+    let rows = this.byCampaign.get(campaignId)
+    if (!rows) {
+      rows = new Map()
+      this.byCampaign.set(campaignId, rows)
     }
-    addIntoTally(t, tallyResponse(questions, response), sign)
+    for (const [key, cell] of Object.entries(tallyResponse(questions, response).cells)) {
+      for (const metric in cell.counts) {
+        const k = `${key}|${metric}`
+        const row = rows.get(k)
+        const delta = sign * (cell.counts[metric] ?? 0)
+        if (row) row.count += delta
+        else
+          rows.set(k, {
+            communityId: cell.communityId,
+            channel: cell.channel,
+            flagsKey: cell.flagsKey,
+            exclusionKey: cell.exclusionKey,
+            basisKey: cell.basisKey,
+            reviewKey: cell.reviewKey,
+            metric,
+            count: delta,
+          })
+      }
+    }
   }
 
   /** Campaigns in sorted order and rows sorted by key: concurrent instances then lock rows in one order. */
   async write(trx: Q): Promise<void> {
     for (const campaignId of [...this.byCampaign.keys()].sort()) {
-      const tally = this.byCampaign.get(campaignId)
-      if (tally) await addAggregates(trx, campaignId, tallyToRows(tally))
+      const rows = this.byCampaign.get(campaignId)
+      if (!rows) continue
+      const keys = [...rows.keys()].sort()
+      const out: TallyRow[] = []
+      for (const k of keys) {
+        const row = rows.get(k)
+        // A move that cancels out (e.g. a review undone in one call) writes nothing.
+        if (row && row.count !== 0) out.push(row)
+      }
+      await addAggregates(trx, campaignId, out)
     }
   }
 }

@@ -2,37 +2,32 @@ import type { BasisKey, ExclusionKey, ReviewKey, TallyRow } from '@minyi/shared/
 import type { Channel } from '@minyi/shared/schemas'
 import type { Kysely } from 'kysely'
 import type { Database } from '../tables.ts'
+import { bulkInsert } from './bulk.ts'
 
 /** A tally row as the shared method emits it (`tallyToRows`); stored under its campaign. */
 export type AggregateDelta = TallyRow
 
 const KEY = ['campaign_id', 'community_id', 'channel', 'flags_key', 'exclusion_key', 'basis_key', 'review_key', 'metric'] as const
-/** 9 parameters a row: 500 rows stay below every parameter limit. */
-const CHUNK = 500
+
+const UPSERT = {
+  name: 'aggregates',
+  table: 'aggregates',
+  columns: [...KEY, 'count'],
+  suffix: `on conflict (${KEY.join(', ')}) do update set count = aggregates.count + excluded.count`,
+}
 
 /**
- * Adds the deltas with `count = count + excluded.count`, one multi-row upsert per chunk. Rows are
- * expected merged (one per key) and sorted, so that concurrent instances lock keys in the same order.
+ * Adds the deltas with `count = count + excluded.count`, in multi-row upserts. Rows are expected merged
+ * (one per key, or one statement would touch a row twice) and sorted, so that concurrent instances
+ * lock keys in the same order.
  */
 export async function addAggregates(db: Kysely<Database>, campaignId: string, rows: readonly AggregateDelta[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const values = rows.slice(i, i + CHUNK).map((r) => ({
-      campaign_id: campaignId,
-      community_id: r.communityId,
-      channel: r.channel,
-      flags_key: r.flagsKey,
-      exclusion_key: r.exclusionKey,
-      basis_key: r.basisKey,
-      review_key: r.reviewKey,
-      metric: r.metric,
-      count: r.count,
-    }))
-    await db
-      .insertInto('aggregates')
-      .values(values)
-      .onConflict((oc) => oc.columns([...KEY]).doUpdateSet((eb) => ({ count: eb('aggregates.count', '+', eb.ref('excluded.count')) })))
-      .execute()
-  }
+  await bulkInsert(
+    db,
+    UPSERT,
+    rows.map((r) => [campaignId, r.communityId, r.channel, r.flagsKey, r.exclusionKey, r.basisKey, r.reviewKey, r.metric, r.count]),
+    128,
+  )
 }
 
 export async function listAggregates(db: Kysely<Database>, campaignId: string): Promise<AggregateDelta[]> {

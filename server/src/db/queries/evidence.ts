@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { Database } from '../tables.ts'
 import type { EvidenceLogTable } from '../tables-core.ts'
+import { bulkInsert } from './bulk.ts'
 
 export type EvidenceRow = Selectable<EvidenceLogTable>
 
@@ -24,14 +25,24 @@ export async function lockEvidenceHead(db: Kysely<Database>, campaignId: string,
   return { seq: Number(head.seq), hash: head.hash }
 }
 
+const EVIDENCE_COLUMNS = [
+  'campaign_id',
+  'seq',
+  'response_id',
+  'content_hash',
+  'prev_hash',
+  'hash',
+  'at',
+] as const satisfies readonly (keyof EvidenceRow)[]
+
 export async function appendEvidence(db: Kysely<Database>, campaignId: string, rows: EvidenceRow[]): Promise<void> {
   const last = rows.at(-1)
   if (!last) return
-  for (let i = 0; i < rows.length; i += 500)
-    await db
-      .insertInto('evidence_log')
-      .values(rows.slice(i, i + 500))
-      .execute()
+  await bulkInsert(
+    db,
+    { name: 'evidence', table: 'evidence_log', columns: EVIDENCE_COLUMNS },
+    rows.map((r) => EVIDENCE_COLUMNS.map((c) => r[c])),
+  )
   await db.updateTable('evidence_heads').set({ seq: last.seq, hash: last.hash }).where('campaign_id', '=', campaignId).execute()
 }
 

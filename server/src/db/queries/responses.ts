@@ -1,11 +1,12 @@
-import type { Insertable, Kysely, Selectable } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import type { Database } from '../tables.ts'
 import type { ConflictsTable, ResponseReviewsTable, ResponsesTable } from '../tables-core.ts'
+import { bulkInsert } from './bulk.ts'
 
 export type ResponseRow = Selectable<ResponsesTable>
 export type ConflictRow = Selectable<ConflictsTable>
 
-/** Rows per multi-row INSERT: 20 columns × 100 stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per multi-row statement of the counters. */
 const INSERT_CHUNK = 100
 
 /** What ingest needs to tell a replay from a conflict. */
@@ -29,13 +30,35 @@ export function getResponse(db: Kysely<Database>, id: string): Promise<ResponseR
   return db.selectFrom('responses').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
+const RESPONSE_COLUMNS = [
+  'id',
+  'campaign_id',
+  'questionnaire_version',
+  'community_id',
+  'channel',
+  'device_id',
+  'worker_id',
+  'household_key',
+  'symposium_id',
+  'started_at',
+  'submitted_at',
+  'received_at',
+  'answers_json',
+  'flags',
+  'exclusion',
+  'review',
+  'content_hash',
+  'test',
+  'evidence_json',
+] as const satisfies readonly (keyof ResponseRow)[]
+
 /** Plain INSERT (no ON CONFLICT): an id another instance stored meanwhile fails the batch, which is then retried. */
-export async function insertResponses(db: Kysely<Database>, rows: Insertable<ResponsesTable>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK)
-    await db
-      .insertInto('responses')
-      .values(rows.slice(i, i + INSERT_CHUNK))
-      .execute()
+export async function insertResponses(db: Kysely<Database>, rows: ResponseRow[]): Promise<void> {
+  await bulkInsert(
+    db,
+    { name: 'responses', table: 'responses', columns: RESPONSE_COLUMNS },
+    rows.map((r) => RESPONSE_COLUMNS.map((c) => r[c])),
+  )
 }
 
 export type ResponseState = Pick<ResponseRow, 'flags' | 'exclusion' | 'review'>
