@@ -138,4 +138,43 @@ describe.skipIf(!hasBrowser)('resident questionnaire sync in Chromium', () => {
     expect(await received(server.url, admin, campaignId)).toBe(before + 3)
     await context.close()
   }, 120_000)
+
+  it('should let the service worker send the outbox with no page open when Background Sync fires', async () => {
+    const before = await received(server.url, admin, campaignId)
+    const { context, page } = await phone()
+    await page.goto(server.url + path)
+    await waitUntilOfflineReady(page)
+    await server.stop()
+    await page.reload()
+    await startQuestionnaire(page)
+    for (let i = 0; i < 2; i++) {
+      await answerRatings(page)
+      expect(await submit(page)).toBe('已保存，联网后自动发送')
+      await page.getByRole('button', { name: /再填一份/ }).click()
+    }
+    expect(await countStore(page, 'outbox')).toBe(2)
+
+    // A blank tab keeps a DevTools session to fire the sync event; the app's page is closed.
+    const blank = await context.newPage()
+    const cdp = await context.newCDPSession(blank)
+    const registrations: { registrationId: string; scopeURL: string }[] = []
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations))
+    await cdp.send('ServiceWorker.enable')
+    await expect.poll(() => registrations.length, { timeout: 10_000 }).toBeGreaterThan(0)
+    await page.close()
+
+    await restart()
+    const reg = registrations.find((r) => r.scopeURL.startsWith(server.url))!
+    await cdp.send('ServiceWorker.dispatchSyncEvent', {
+      origin: server.url,
+      registrationId: reg.registrationId,
+      tag: 'minyi-outbox',
+      lastChance: false,
+    })
+    await expect.poll(() => received(server.url, admin, campaignId), { timeout: 30_000 }).toBe(before + 2)
+    // Read the outbox from a same-origin page that runs none of the app's code.
+    await blank.goto(`${server.url}/manifest.webmanifest`)
+    await expect.poll(() => countStore(blank, 'outbox'), { timeout: 10_000 }).toBe(0)
+    await context.close()
+  }, 120_000)
 })
