@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasBrowser, launchBrowser, PHONE } from '../support/browser.ts'
@@ -106,6 +107,29 @@ describe.skipIf(!hasBrowser)('resident questionnaire page in Chromium', () => {
     const submit = await page.getByRole('button', { name: '提交' }).boundingBox()
     expect(submit!.y + submit!.height).toBeLessThanOrEqual(740)
     expect(submit!.height).toBeGreaterThanOrEqual(48)
+    await context.close()
+  })
+
+  it('should say the storage is full and offer the unsaved answers as a file when IndexedDB throws QuotaExceededError', async () => {
+    await open()
+    await startQuestionnaire(page)
+    const ratings = page.locator('fieldset[id^="q-"]').filter({ has: page.getByText('不了解', { exact: true }) })
+    for (let i = 0; i < (await ratings.count()); i++) await ratings.nth(i).getByText('满意', { exact: true }).click()
+    // The disk fills up just before submit: every write to the outbox store fails as a browser would.
+    await page.evaluate(() => {
+      const put = IDBObjectStore.prototype.put
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
+        if (this.name === 'outbox') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+        return put.apply(this, args)
+      }
+    })
+    await page.getByRole('button', { name: '提交' }).click()
+    await expect(page.getByTestId('submit-error').textContent()).resolves.toBe('手机存储空间不足，请导出未发送的答卷')
+    expect(await countStore(page, 'outbox')).toBe(0)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出未发送的答卷' }).click()])
+    const file = JSON.parse(await readFile((await download.path())!, 'utf8')) as { items: { answers: Record<string, unknown> }[] }
+    expect(file.items).toHaveLength(1)
+    expect(file.items[0]!.answers.q_overall).toBe(4)
     await context.close()
   })
 })
