@@ -132,4 +132,19 @@ describe.skipIf(!hasBrowser)('resident questionnaire page in Chromium', () => {
     expect(file.items[0]!.answers.q_overall).toBe(4)
     await context.close()
   })
+
+  it('should leave no draft behind when the response was submitted right after the last answer', async () => {
+    await open()
+    await startQuestionnaire(page)
+    const ratings = page.locator('fieldset[id^="q-"]').filter({ has: page.getByText('不了解', { exact: true }) })
+    for (let i = 0; i < (await ratings.count()); i++) await ratings.nth(i).getByText('满意', { exact: true }).click()
+    await page.locator('textarea').fill('最后一句')
+    await page.getByRole('button', { name: '提交' }).click()
+    await page.getByTestId('result').waitFor()
+    await page.waitForTimeout(800) // past the draft debounce
+    expect(await countStore(page, 'drafts')).toBe(0)
+    await page.reload()
+    await expect(page.getByRole('heading', { name: '隐私说明' }).waitFor()).resolves.toBeUndefined()
+    await context.close()
+  })
 })

@@ -95,8 +95,12 @@ export const useSurveyStore = defineStore('survey', () => {
   async function writeDraft() {
     if (draftTimer) clearTimeout(draftTimer)
     draftTimer = null
-    if (phase.value !== 'answering' || !token.value) return
+    // Never during or after a submit: a late snapshot would resurrect a response already saved.
+    if (phase.value !== 'answering' || submitting.value || !token.value) return
     const rt = await useOutboxStore().start()
+    // Checked again after the await, synchronously before the write: IndexedDB then orders this
+    // put before a submit's transaction (which deletes the draft), never after it.
+    if (phase.value !== 'answering' || submitting.value) return
     await rt
       .saveDraft({
         key: token.value,
@@ -154,6 +158,8 @@ export const useSurveyStore = defineStore('survey', () => {
     const first = visible.value.find((q) => errors.value.has(q.id))
     if (first) return first.id
     submitting.value = true
+    if (draftTimer) clearTimeout(draftTimer)
+    draftTimer = null
     submitError.value = null
     try {
       const outbox = useOutboxStore()
