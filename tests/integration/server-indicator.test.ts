@@ -1,6 +1,8 @@
-import { computeIndicator, flagsOfKey } from '@minyi/shared/method'
+import { computeIndicator, flagsOfKey, tallyFromRows } from '@minyi/shared/method'
 import { Indicator, type Question, type ResponseItemInput } from '@minyi/shared/schemas'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { listAggregates } from '../../server/src/db/queries/aggregates.ts'
+import { tallyOfRows } from '../../server/src/services/aggregates.ts'
 import { DAY, DIALECTS, type Harness, startApp } from './auth-harness.ts'
 import { bothIndicators, type CampaignSetup, changedAnswers, responseItem, rng, setupCampaign, sync } from './server-harness.ts'
 
@@ -107,6 +109,10 @@ describe.each(DIALECTS)('indicator, review and evidence on $dialect', ({ dialect
     const indicator = Indicator.parse(kept)
     expect(kept).toEqual(full)
     expect(kept).toEqual(JSON.parse(JSON.stringify(await fromRawRows(h, s))))
+    // The server's one-pass tally of stored rows is the method's tallyFromRows.
+    const rows = await listAggregates(h.db.db, s.campaignId)
+    expect(rows.length).toBeGreaterThan(100)
+    expect(tallyOfRows(rows)).toEqual(tallyFromRows(rows))
     // The mix really exercised what it claims to.
     expect(indicator.n.received).toBeGreaterThan(200)
     expect(indicator.n.excluded.test).toBeGreaterThan(0)
@@ -122,6 +128,8 @@ describe.each(DIALECTS)('indicator, review and evidence on $dialect', ({ dialect
 
   it('should move a response between valid and excluded when an evaluator reviews it, audited and equal to a recomputation', async () => {
     const fast = responseItem(h, s, { startedAt: new Date(h.clock.now().getTime() - 3000).toISOString() })
+    // Rated on the basis (a random `na` would make it missing_basis whatever the review says).
+    fast.answers = { ...fast.answers, q_overall: 5 }
     await sync(h, [fast, responseItem(h, s), responseItem(h, s)])
     const before = (await bothIndicators(h, s)).kept
     expect(before.n.excluded.speeding).toBe(1)

@@ -1,4 +1,12 @@
-import { flagsOfKey, type TallyResponseInput, type TallyRow, tallyResponse } from '@minyi/shared/method'
+import {
+  cellKey,
+  flagsOfKey,
+  type Tally,
+  type TallyCell,
+  type TallyResponseInput,
+  type TallyRow,
+  tallyResponse,
+} from '@minyi/shared/method'
 import type { Answers, Channel, Question } from '@minyi/shared/schemas'
 import { addAggregates } from '../db/queries/aggregates.ts'
 import type { ResponseRow } from '../db/queries/responses.ts'
@@ -72,4 +80,35 @@ export class TallyBatch {
       await addAggregates(trx, campaignId, out)
     }
   }
+}
+
+/**
+ * The method's Tally from stored rows: the same object as `tallyFromRows` (an integration test holds
+ * them equal), built in one pass. `tallyFromRows` merges row by row through `addIntoTally`, which at
+ * the few thousand rows of a large campaign took most of the indicator's time budget.
+ */
+export function tallyOfRows(rows: readonly TallyRow[]): Tally {
+  const cells: Record<string, TallyCell> = {}
+  for (const row of rows) {
+    if (row.count === 0) continue
+    const key = cellKey(row)
+    let cell = cells[key]
+    if (!cell) {
+      cell = {
+        communityId: row.communityId,
+        channel: row.channel,
+        flagsKey: row.flagsKey,
+        exclusionKey: row.exclusionKey,
+        basisKey: row.basisKey,
+        reviewKey: row.reviewKey,
+        counts: {},
+      }
+      cells[key] = cell
+    }
+    const next = (cell.counts[row.metric] ?? 0) + row.count
+    if (next === 0) delete cell.counts[row.metric]
+    else cell.counts[row.metric] = next
+  }
+  for (const [key, cell] of Object.entries(cells)) if (Object.keys(cell.counts).length === 0) delete cells[key]
+  return { cells }
 }

@@ -1,5 +1,4 @@
-import type { BasisKey, ExclusionKey, ReviewKey, TallyRow } from '@minyi/shared/method'
-import type { Channel } from '@minyi/shared/schemas'
+import type { TallyRow } from '@minyi/shared/method'
 import type { Kysely } from 'kysely'
 import type { Database } from '../tables.ts'
 import { bulkInsert } from './bulk.ts'
@@ -30,23 +29,24 @@ export async function addAggregates(db: Kysely<Database>, campaignId: string, ro
   )
 }
 
+/** Selected under the method's field names, so the rows feed the tally without another pass. */
 export async function listAggregates(db: Kysely<Database>, campaignId: string): Promise<AggregateDelta[]> {
   const rows = await db
     .selectFrom('aggregates')
-    .select(['community_id', 'channel', 'flags_key', 'exclusion_key', 'basis_key', 'review_key', 'metric', 'count'])
+    .select([
+      'community_id as communityId',
+      'channel',
+      'flags_key as flagsKey',
+      'exclusion_key as exclusionKey',
+      'basis_key as basisKey',
+      'review_key as reviewKey',
+      'metric',
+      'count',
+    ])
     .where('campaign_id', '=', campaignId)
     // Zero rows are left by moves (exclusion, review, conflict flag); the tally drops them anyway.
     .where('count', '<>', 0)
     .execute()
-  return rows.map((r) => ({
-    communityId: r.community_id,
-    // Written only from TallyRows, so the stored text is one of the method's keys.
-    channel: r.channel as Channel,
-    flagsKey: r.flags_key,
-    exclusionKey: r.exclusion_key as ExclusionKey,
-    basisKey: r.basis_key as BasisKey,
-    reviewKey: r.review_key as ReviewKey,
-    metric: r.metric,
-    count: Number(r.count),
-  }))
+  // Written only from TallyRows, so the stored text is one of the method's keys (and counts are integers).
+  return rows as AggregateDelta[]
 }

@@ -1,0 +1,177 @@
+// `pnpm bench:indicator`: a campaign with 1,000,000 responses loaded into SQLite (rows and kept
+// aggregates written straight into the file), then the real server answers
+// GET /api/v1/campaigns/:id/indicator from the aggregates (median of 21 calls) and with ?recompute=1
+// from the raw rows. Options: --responses N (default 1000000), --runs N (default 21).
+import { mkdtempSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
+import { computeFlags, durationSeconds, flagsKey, ratedAnswersOf, tallyResponse } from '@minyi/shared/method'
+import type { Channel } from '@minyi/shared/schemas'
+import { openDb } from '../../server/src/db/index.ts'
+import { loadEnv } from '../../server/src/env.ts'
+import { loadCampaignContext } from '../../server/src/services/campaign-context.ts'
+import { seedDemo } from '../../server/src/services/demo.ts'
+import { makeItems } from './lib/data.ts'
+import { startBuiltServer } from './lib/server.ts'
+
+const args = process.argv.slice(2)
+const opt = (name: string, dflt: number) => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? Number(args[i + 1]) : dflt
+}
+const TOTAL = opt('responses', 1_000_000)
+const RUNS = opt('runs', 21)
+const CHUNK = 10_000
+
+type SqliteConstructor = new (
+  path: string,
+) => {
+  pragma(s: string): unknown
+  prepare(sql: string): { run(...params: unknown[]): unknown }
+  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void
+  close(): void
+}
+
+/** Loads TOTAL responses of the demo campaign and their aggregate rows; returns the campaign id. */
+async function load(path: string): Promise<string> {
+  const env = loadEnv({ SQLITE_PATH: path, LOG_LEVEL: 'silent' }, [])
+  const opened = await openDb({ sqlitePath: path })
+  const deps = { env, db: opened, now: () => new Date() }
+  const campaignId = await seedDemo(deps)
+  if (!campaignId) throw new Error('expected an empty database')
+  const ctx = await loadCampaignContext(deps, campaignId, true)
+  const version = ctx?.latest
+  if (!ctx || !version) throw new Error('demo campaign not published')
+  const communityIds = [...ctx.communities.keys()]
+  await opened.close()
+
+  const Database = createRequire(new URL('../../server/package.json', import.meta.url))('better-sqlite3') as SqliteConstructor
+  const db = new Database(path)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = OFF')
+  const insert = db.prepare(
+    `insert into responses (id, campaign_id, questionnaire_version, community_id, channel, device_id, worker_id, household_key, symposium_id,
+      started_at, submitted_at, received_at, answers_json, flags, exclusion, review, content_hash, test, evidence_json)
+     values (?, ?, ?, ?, ?, ?, null, null, null, ?, ?, ?, ?, ?, ?, null, ?, ?, null)`,
+  )
+  const upsert = db.prepare(
+    `insert into aggregates (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key, metric, count)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key, metric)
+     do update set count = aggregates.count + excluded.count`,
+  )
+  const channels: Channel[] = ['qr', 'qr', 'qr', 'door', 'paper', 'symposium']
+  const publishedAt = ctx.row.published_at
+  const closesAt = ctx.row.closes_at
+  const writeChunk = db.transaction((start: number) => {
+    const items = makeItems(CHUNK, { campaignId, version: version.version, communityIds }, Date.now(), start + 1)
+    const rows = new Map<string, { cell: string[]; metric: string; count: number }>()
+    const receivedAt = new Date().toISOString()
+    items.forEach((item, i) => {
+      const n = start + i
+      const channel = channels[n % channels.length] ?? 'qr'
+      const rated = ratedAnswersOf(version.questions, item.answers)
+      const flags = computeFlags({
+        rules: ctx.config.flagRules,
+        ratedItemCount: rated.length,
+        durationSeconds: durationSeconds(item.startedAt, item.submittedAt),
+        ratedAnswers: rated,
+        channel,
+        deviceCountBefore: n % 5,
+        submittedAt: item.submittedAt,
+        receivedAt,
+        publishedAt,
+        closesAt,
+      })
+      const test = n % 997 === 0
+      insert.run(
+        item.id,
+        campaignId,
+        version.version,
+        item.communityId,
+        channel,
+        `bench-device-${Math.floor(n / 5)}`,
+        item.startedAt,
+        item.submittedAt,
+        receivedAt,
+        JSON.stringify(item.answers),
+        flagsKey(flags),
+        test ? 'test' : null,
+        'bench',
+        test ? 1 : 0,
+      )
+      const tally = tallyResponse(version.questions, {
+        communityId: item.communityId,
+        channel,
+        answers: item.answers,
+        flags,
+        exclusion: test ? 'test' : null,
+      })
+      for (const [key, cell] of Object.entries(tally.cells))
+        for (const [metric, count] of Object.entries(cell.counts)) {
+          const k = `${key}|${metric}`
+          const row = rows.get(k)
+          if (row) row.count += count
+          else
+            rows.set(k, {
+              cell: [cell.communityId, cell.channel, cell.flagsKey, cell.exclusionKey, cell.basisKey, cell.reviewKey],
+              metric,
+              count,
+            })
+        }
+    })
+    for (const r of rows.values()) upsert.run(campaignId, ...r.cell, r.metric, r.count)
+  })
+  const started = performance.now()
+  for (let start = 0; start < TOTAL; start += CHUNK) {
+    writeChunk(start)
+    if ((start / CHUNK) % 10 === 9) process.stdout.write(`  loaded ${start + CHUNK} responses\r`)
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  db.close()
+  console.log(`loaded ${TOTAL} responses in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+  return campaignId
+}
+
+async function timed(url: string, token: string): Promise<{ ms: number; body: unknown }> {
+  const started = performance.now()
+  const r = await fetch(url, { headers: { authorization: `Bearer ${token}` } })
+  const body = await r.json()
+  if (!r.ok) throw new Error(`${url}: ${r.status} ${JSON.stringify(body)}`)
+  return { ms: performance.now() - started, body }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)] ?? Number.NaN
+}
+
+const path = join(mkdtempSync(join(tmpdir(), 'minyi-bench-indicator-')), 'indicator.sqlite')
+const campaignId = await load(path)
+const server = await startBuiltServer({ sqlitePath: path })
+try {
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: 'admin', password: 'admin-test-password' }),
+  })
+  const { token } = (await login.json()) as { token: string }
+  const url = `${server.url}/api/v1/campaigns/${campaignId}/indicator`
+  for (let i = 0; i < 3; i++) await timed(url, token)
+  const kept: number[] = []
+  let fromAggregates: unknown
+  for (let i = 0; i < RUNS; i++) {
+    const r = await timed(url, token)
+    kept.push(r.ms)
+    fromAggregates = r.body
+  }
+  const full = await timed(`${url}?recompute=1`, token)
+  const n = (fromAggregates as { n: { received: number } }).n.received
+  console.log(`aggregates: ${RUNS} calls, median ${median(kept).toFixed(1)} ms, min ${Math.min(...kept).toFixed(1)} ms (n.received = ${n})`)
+  console.log(`recompute:  ${full.ms.toFixed(0)} ms; identical to the aggregates' answer: ${isDeepStrictEqual(full.body, fromAggregates)}`)
+  console.log(`indicator: ${median(kept).toFixed(1)} ms median from aggregates, ${full.ms.toFixed(0)} ms full recomputation`)
+} finally {
+  await server.stop()
+}
