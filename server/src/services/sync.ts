@@ -52,12 +52,21 @@ function echoId(raw: unknown): string {
 }
 
 const TIME_FIELDS = new Set(['startedAt', 'submittedAt'])
+/** The shape of every question id (shared QuestionId). */
+const QUESTION_ID = /^[a-z][a-z0-9_]{0,63}$/
 
 /** Shape check of one item on its own, so one bad item never sinks the batch. */
 function parseItem(raw: unknown): Parsed {
   const id = echoId(raw)
   const kind = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { kind?: unknown }).kind : undefined
   if (kind === 'response') {
+    // Keys are checked on the raw JSON: `__proto__` would vanish into the prototype when parsed into
+    // a record, and the item would pass without the answer it claimed to give.
+    const answers = (raw as { answers?: unknown }).answers
+    if (answers !== null && typeof answers === 'object' && !Array.isArray(answers)) {
+      const odd = Object.keys(answers).find((k) => !QUESTION_ID.test(k))
+      if (odd !== undefined) return rejected(id, 'unknown_question', `no question ${JSON.stringify(odd.slice(0, 64))}`)
+    }
     const r = ResponseItem.safeParse(raw)
     if (r.success) return { kind: 'response', id: r.data.id, item: r.data }
     const issue = r.error.issues[0]
