@@ -4,6 +4,7 @@ import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { defineConfig, type Plugin } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
+import { PRIVACY_NOTICE } from '../shared/src/template.ts'
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 /** Reported on every sync (the server keeps each device's app version). */
@@ -34,6 +35,12 @@ function inlineCss(): Plugin {
   }
 }
 
+/** Puts the shared default privacy notice into index.html's static first screen (see index.html). */
+function prerenderPrivacyNotice(): Plugin {
+  const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
+  return { name: 'minyi-privacy-notice', transformIndexHtml: (html) => html.replace('%MINYI_PRIVACY_NOTICE%', escape(PRIVACY_NOTICE.zh)) }
+}
+
 export default defineConfig({
   define: {
     __APP_VERSION__: JSON.stringify(APP_VERSION),
@@ -45,6 +52,7 @@ export default defineConfig({
   build: { target: 'es2020' },
   plugins: [
     vue(),
+    prerenderPrivacyNotice(),
     inlineCss(),
     // Import only the Vant components a page uses (keeps the first load small).
     Components({ resolvers: [VantResolver()], dts: 'src/components.d.ts' }),

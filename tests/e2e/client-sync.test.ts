@@ -177,4 +177,26 @@ describe.skipIf(!hasBrowser)('resident questionnaire sync in Chromium', () => {
     await expect.poll(() => countStore(blank, 'outbox'), { timeout: 10_000 }).toBe(0)
     await context.close()
   }, 120_000)
+
+  it('should queue and later send from the open page when no service worker can run', async () => {
+    const before = await received(server.url, admin, campaignId)
+    // WeChat's in-app browser on iOS has no service worker: IndexedDB and the open page must do.
+    const context = await browser.newContext({ ...PHONE, serviceWorkers: 'block' })
+    const page = await context.newPage()
+    await page.goto(server.url + path)
+    await startQuestionnaire(page)
+    await server.stop()
+    await answerRatings(page)
+    expect(await submit(page)).toBe('已保存，联网后自动发送')
+    expect(await countStore(page, 'outbox')).toBe(1)
+    expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull()
+
+    await restart()
+    await context.setOffline(true)
+    await context.setOffline(false)
+    await expect.poll(() => countStore(page, 'outbox'), { timeout: 60_000 }).toBe(0)
+    await expect(page.getByTestId('result').textContent()).resolves.toBe('已发送')
+    expect(await received(server.url, admin, campaignId)).toBe(before + 1)
+    await context.close()
+  }, 120_000)
 })

@@ -1,6 +1,6 @@
 import type { ResponseItem } from '@minyi/shared/schemas'
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, shallowRef } from 'vue'
 import type { AttentionRow } from '../db/index.ts'
 import type { OutboxRuntime } from '../sync/browser.ts'
 import type { StorageHealth } from '../sync/storage.ts'
@@ -12,12 +12,22 @@ export const useOutboxStore = defineStore('outbox', () => {
   const attention = ref<AttentionRow[]>([])
   const health = ref<StorageHealth | null>(null)
   const sending = ref(false)
+  /** What the latest flush settled, so a thank-you screen can turn "saved" into "sent" later. */
+  const settled = shallowRef<{ acknowledged: string[]; rejected: string[] }>({ acknowledged: [], rejected: [] })
   let starting: Promise<OutboxRuntime> | null = null
 
   /** Loads Dexie and the engine after first paint (see sync/browser.ts); idempotent. */
   function start(): Promise<OutboxRuntime> {
     starting ??= import('../sync/browser.ts')
-      .then((m) => m.startOutbox({ appVersion: __APP_VERSION__, onFlushed: () => void refresh() }))
+      .then((m) =>
+        m.startOutbox({
+          appVersion: __APP_VERSION__,
+          onFlushed: (o) => {
+            if (o.acknowledged.length || o.rejected.length) settled.value = { acknowledged: o.acknowledged, rejected: o.rejected }
+            void refresh()
+          },
+        }),
+      )
       .then((rt) => {
         mode.value = rt.mode
         void refresh()
@@ -57,5 +67,5 @@ export const useOutboxStore = defineStore('outbox', () => {
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
   }
 
-  return { mode, queued, attention, health, sending, start, refresh, sendNow, exportUnsent }
+  return { mode, queued, attention, health, sending, settled, start, refresh, sendNow, exportUnsent }
 })

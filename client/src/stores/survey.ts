@@ -189,11 +189,6 @@ export const useSurveyStore = defineStore('survey', () => {
       phase.value = 'done'
       if (result.value === 'queued') {
         void navigator.serviceWorker?.getRegistration().then(registerBackgroundSync)
-        void flush.then((o) => {
-          if (result.value !== 'queued') return
-          if (o?.acknowledged.includes(item.id)) result.value = 'sent'
-          else if (o?.rejected.includes(item.id)) result.value = 'rejected'
-        })
       }
       void outbox.refresh()
       return null
@@ -201,6 +196,17 @@ export const useSurveyStore = defineStore('survey', () => {
       submitting.value = false
     }
   }
+
+  // A queued response sent later (back online, backoff timer, another tab) turns the thank-you
+  // screen from "saved, will be sent" into "sent".
+  watch(
+    () => useOutboxStore().settled,
+    (s) => {
+      if (phase.value !== 'done' || result.value !== 'queued') return
+      if (s.acknowledged.includes(responseId.value)) result.value = 'sent'
+      else if (s.rejected.includes(responseId.value)) result.value = 'rejected'
+    },
+  )
 
   /** Without storage, a failed direct send can be retried with the same response id. */
   async function retryDirect() {
