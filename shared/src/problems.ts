@@ -54,6 +54,11 @@ export const PROBLEMS = {
   network: { status: 0, zh: '网络不可用，答卷已保存在本机', en: 'No network; answers are saved on this device' },
   quota_exceeded: { status: 0, zh: '手机存储空间不足，请导出未发送的答卷', en: 'Storage is full; export unsent answers' },
   no_storage: { status: 0, zh: '此浏览器无法离线保存，答卷将立即发送', en: 'This browser cannot store answers offline; sending now' },
+  save_failed: {
+    status: 0,
+    zh: '答卷未能保存在本机，请再点一次提交，或导出答卷',
+    en: 'The answers could not be saved on this device; tap submit again or export them',
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>
 
 export type ProblemCode = keyof typeof PROBLEMS

