@@ -49,9 +49,9 @@ export function campaignRoutes(deps: Deps) {
         return c.json(await getDraft(deps, c.req.param('id')), 200)
       })
       .post('/:id/questionnaire/publish', SETUP, async (c) => c.json(await publishQuestionnaire(deps, c.req.param('id')), 201))
-      .get('/:id/links', requireRole(...STAFF), async (c) =>
-        c.json(await listLinks(deps, c.req.param('id'), serverOrigin(c, deps.env)), 200),
-      )
+      // Not workers: a QR link lets anyone answer as a resident of that community, which would bypass a
+      // worker's assignment and interviewer attribution. Evaluators print the posters.
+      .get('/:id/links', SETUP, async (c) => c.json(await listLinks(deps, c.req.param('id'), serverOrigin(c, deps.env)), 200))
       .post('/:id/household-codes', SETUP, async (c) => {
         const input = await readJson(c, HouseholdCodeRequest)
         c.header('Cache-Control', 'no-store')

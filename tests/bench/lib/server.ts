@@ -11,7 +11,7 @@ export async function startBuiltServer(opts: { sqlitePath?: string; env?: Record
   const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: serverDir, stdio: 'inherit' })
   if (built.status !== 0) throw new Error('server build failed')
   const port = await freePort()
-  const proc = spawn(process.execPath, ['--max-old-space-size=128', 'dist/index.mjs'], {
+  const proc = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=128').split(' ').filter(Boolean), 'dist/index.mjs'], {
     cwd: serverDir,
     env: {
       ...process.env,
