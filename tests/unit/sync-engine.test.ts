@@ -186,6 +186,32 @@ describe('sync engine', () => {
     for (const c of server.calls) expect(new TextEncoder().encode(JSON.stringify(c)).length).toBeLessThanOrEqual(SYNC_MAX_BYTES)
   })
 
+  it('should halve the batch and still send everything when the server answers 413', async () => {
+    const d = db()
+    const server = new ScriptedServer().script({ status: 413 }, { status: 413 })
+    const items = Array.from({ length: 8 }, () => makeItem())
+    for (const it of items) await saveResponse(d, it)
+    const out = await engine(d, server).flush()
+    expect(server.calls.map((c) => c.items.length)).toEqual([8, 4, 2, 2, 2, 2])
+    expect(out).toMatchObject({ remaining: 0, error: null })
+    for (const it of items) expect(server.rowsFor(it.id)).toBe(1)
+  })
+
+  it('should move a single response to needs-attention when it alone is too large for the server', async () => {
+    const d = db()
+    const server = new ScriptedServer().script({ status: 413 }, { status: 413 })
+    const big = makeItem()
+    const next = makeItem()
+    await saveResponse(d, big, undefined, 1)
+    await saveResponse(d, next, undefined, 2)
+    await d.outbox.update(big.id, { queuedAt: 1 })
+    const out = await engine(d, server).flush()
+    expect(out.rejected).toEqual([big.id])
+    expect(await d.attention.get(big.id)).toMatchObject({ code: 'payload_too_large' })
+    expect(server.rowsFor(next.id)).toBe(1)
+    expect(out.remaining).toBe(0)
+  })
+
   it('should report the device id and outbox size when it syncs', async () => {
     const d = db()
     const server = new ScriptedServer()

@@ -45,6 +45,8 @@ export type Step =
   | { status: 429; retryAfterMs: number }
   | { status: 503 }
   | { status: 0 }
+  /** The body is over the server's limit: nothing stored. */
+  | { status: 413 }
 
 /**
  * An in-memory server with the contract's dedupe rules: same id + same content → duplicate,
@@ -69,7 +71,8 @@ export class ScriptedServer {
     this.calls.push(structuredClone(req))
     const step = this.steps.shift() ?? 'ok'
     if (typeof step === 'object') {
-      const code = step.status === 429 ? 'rate_limited' : step.status === 0 ? 'network' : 'unavailable'
+      const code =
+        step.status === 429 ? 'rate_limited' : step.status === 0 ? 'network' : step.status === 413 ? 'payload_too_large' : 'unavailable'
       return { kind: 'retry', code, status: step.status, retryAfterMs: step.status === 429 ? step.retryAfterMs : null }
     }
     const results = req.items.map((raw) => this.store(raw as ResponseItem))

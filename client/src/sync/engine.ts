@@ -1,6 +1,6 @@
 import type { ProblemCode } from '@minyi/shared/problems'
 import { SYNC_MAX_ITEMS } from '@minyi/shared/schemas'
-import type { MinyiDb } from '../db/index.ts'
+import type { MinyiDb, OutboxRow } from '../db/index.ts'
 import { backoffDelay } from './backoff.ts'
 import { takeBatch } from './batch.ts'
 import { type Lock, pageLock } from './lock.ts'
@@ -110,18 +110,39 @@ export class SyncEngine {
     this.scheduleRetry(delay)
   }
 
+  private async moveToAttention(row: OutboxRow, code: string): Promise<void> {
+    const { db } = this.opts
+    await db.transaction('rw', [db.outbox, db.attention], async () => {
+      await db.attention.put({ id: row.id, movedAt: this.now(), code, item: row.item })
+      await db.outbox.delete(row.id)
+    })
+  }
+
   private async flushLocked(): Promise<FlushOutcome> {
     const { db, transport, appVersion } = this.opts
     const out: FlushOutcome = { acknowledged: [], rejected: [], remaining: 0, error: null, retryInMs: null }
     try {
       const deviceId = await getDeviceId(db)
+      // Shrinks when the server answers 413 (its limits are lower than ours): halve and go on.
+      let maxItems = SYNC_MAX_ITEMS
       for (;;) {
         // Re-read every round: another tab may have sent some, a new submit may have added some.
         const rows = await db.outbox.orderBy('queuedAt').limit(SYNC_MAX_ITEMS).toArray()
         if (rows.length === 0) break
-        const batch = takeBatch(rows)
+        const batch = takeBatch(rows, maxItems)
         const outboxSize = await db.outbox.count()
         const res = await transport({ deviceId, appVersion, outboxSize, items: batch.map((r) => r.item) })
+        if (res.kind === 'retry' && res.status === 413) {
+          if (batch.length > 1) {
+            maxItems = Math.ceil(batch.length / 2)
+            continue
+          }
+          // One response alone is too large for the server: it would block the queue forever.
+          const [only] = batch
+          await this.moveToAttention(only!, 'payload_too_large')
+          out.rejected.push(only!.id)
+          continue
+        }
         if (res.kind === 'retry') {
           this.fail(out, res.code, res.retryAfterMs)
           break
