@@ -4,6 +4,7 @@ import { Dexie, type MinyiDb } from '../../client/src/db/index.ts'
 import { BACKOFF_CAP_MS } from '../../client/src/sync/backoff.ts'
 import { SyncEngine } from '../../client/src/sync/engine.ts'
 import { isQuotaError, SyncError } from '../../client/src/sync/errors.ts'
+import { pageLock } from '../../client/src/sync/lock.ts'
 import { buildExport, countOutbox, getDeviceId, saveDraft, saveResponse } from '../../client/src/sync/outbox.ts'
 import { freshDbName, ManualTimers, makeItem, open, ScriptedServer } from './sync-helpers.ts'
 
@@ -162,6 +163,36 @@ describe('sync engine', () => {
     const sent = server.calls.flatMap((c) => c.items)
     expect(sent).toHaveLength(3)
     expect(await d.outbox.count()).toBe(0)
+  })
+
+  it('should send each item once when two tabs flush the same outbox under one lock', async () => {
+    const name = freshDbName()
+    const tabA = db(name)
+    const tabB = db(name)
+    const server = new ScriptedServer()
+    for (let i = 0; i < 5; i++) await saveResponse(tabA, makeItem())
+    // What Web Locks give across tabs: one exclusive lock by name, shared by both engines.
+    const lock = pageLock()
+    const timers = new ManualTimers()
+    const a = new SyncEngine({
+      db: tabA,
+      transport: server.transport,
+      appVersion: 't',
+      lock,
+      setTimer: timers.set,
+      clearTimer: timers.clear,
+    })
+    const b = new SyncEngine({
+      db: tabB,
+      transport: server.transport,
+      appVersion: 't',
+      lock,
+      setTimer: timers.set,
+      clearTimer: timers.clear,
+    })
+    await Promise.all([a.flush(), b.flush()])
+    expect(server.calls.flatMap((c) => c.items)).toHaveLength(5)
+    expect(await tabB.outbox.count()).toBe(0)
   })
 
   it('should split the outbox into batches of at most 100 items when 250 are queued', async () => {
