@@ -57,7 +57,7 @@ export const zh = {
   warnNoStorage: '此浏览器无法离线保存答卷：提交时将立即发送，断网时无法提交。建议用手机自带浏览器打开。',
   warnNoSw: '此浏览器不支持离线打开问卷，请保持页面打开直到答卷发送。',
   warnNotPersistent: '手机存储空间紧张时，浏览器可能清除未发送的答卷，请尽快联网发送。',
-  warnPrivate: '您正在使用无痕/隐私模式，关闭页面后未发送的答卷会丢失。',
+  warnPrivate: '浏览器可能处于无痕/隐私模式（或手机存储很少），关闭页面后未发送的答卷可能丢失。',
   warnNearQuota: '手机存储空间快满了，请尽快联网发送或导出答卷。',
   loadErrorTitle: '问卷打不开',
   loadNotFound: '二维码无效或调查已结束，请核对二维码。',
@@ -129,7 +129,8 @@ export const en = {
     'This browser cannot store answers offline: they are sent at once on submit and cannot be submitted without network. Prefer the phone’s own browser.',
   warnNoSw: 'This browser cannot open the questionnaire offline; keep this page open until your answers are sent.',
   warnNotPersistent: 'If the phone runs low on space the browser may clear unsent answers; get online soon to send them.',
-  warnPrivate: 'You are in private/incognito mode: unsent answers are lost when you close this page.',
+  warnPrivate:
+    'This browser looks like a private/incognito window (or the phone is short of space): unsent answers may be lost when you close this page.',
   warnNearQuota: 'The phone’s storage is almost full; send or export your answers soon.',
   loadErrorTitle: 'The questionnaire cannot be opened',
   loadNotFound: 'This QR code is invalid or the survey has ended.',

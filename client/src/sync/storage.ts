@@ -2,7 +2,7 @@
 export interface StorageHealth {
   /** null when the browser can't tell. */
   persisted: boolean | null
-  /** Heuristic: a small quota is how Chromium's incognito mode shows itself. */
+  /** Heuristic: a small quota is how Chromium's incognito mode shows itself (a nearly full phone looks the same, so the warning says "may"). */
   privateMode: boolean
   /** Usage above 90 % of the quota. */
   nearQuota: boolean
