@@ -32,6 +32,19 @@ async function residentLink(url: string, output: string): Promise<string> {
   return new URL(links[0]!.url, url).pathname
 }
 
+/**
+ * How the server sends the entry chunk. (Called twice on failure: undici may reuse a keep-alive
+ * socket the server closed during the long Lighthouse run, "other side closed".)
+ */
+async function entryEncoding(page: string): Promise<string> {
+  const html = await (await fetch(page)).text()
+  const entry = /<script type="module"[^>]*src="([^"]+)"/.exec(html)?.[1]
+  if (!entry) return 'no entry script found'
+  const res = await fetch(new URL(entry, page), { headers: { 'accept-encoding': 'gzip, br' } })
+  await res.arrayBuffer()
+  return res.headers.get('content-encoding') ?? 'none (uncompressed)'
+}
+
 const server = await startServer()
 try {
   // Give the seeding a moment to print the link.
@@ -76,6 +89,8 @@ try {
   ]) {
     console.log(`  ${id}: ${report.audits[id]?.displayValue ?? '?'}`)
   }
+  // The figure depends on it (docs/PERFORMANCE.md): say whether the server compressed the entry chunk.
+  console.log(`  entry chunk content-encoding: ${await entryEncoding(target).catch(() => entryEncoding(target))}`)
   console.log(
     `lighthouse: performance ${score('performance')}, accessibility ${score('accessibility')}, best-practices ${score('best-practices')}`,
   )
