@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -213,6 +214,46 @@ describe.skipIf(!hasBrowser)('resident questionnaire sync in Chromium', () => {
     await expect.poll(() => countStore(page, 'outbox'), { timeout: 60_000 }).toBe(0)
     await expect(page.getByTestId('result').textContent()).resolves.toBe('已发送')
     expect(await received(server.url, admin, campaignId)).toBe(before + 1)
+    await context.close()
+  }, 120_000)
+
+  it('should store each response once when the exported file is imported and the phone later syncs too', async () => {
+    const before = await received(server.url, admin, campaignId)
+    const { context, page } = await phone()
+    await page.goto(server.url + path)
+    await waitUntilOfflineReady(page)
+    await server.stop()
+    await page.reload()
+    await startQuestionnaire(page)
+    for (let i = 0; i < 2; i++) {
+      await answerRatings(page)
+      expect(await submit(page)).toBe('已保存，联网后自动发送')
+      await page.getByRole('button', { name: /再填一份/ }).click()
+    }
+    // Last resort of C2: the resident hands the exported file to a worker, who imports it.
+    await page.goto(server.url)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出未发送的答卷' }).click()])
+    const file = await readFile((await download.path())!, 'utf8')
+    expect(JSON.parse(file)).toMatchObject({ format: 'minyi-outbox', version: 1 })
+
+    await restart()
+    const res = await fetch(`${server.url}/api/v1/sync/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}`, origin: server.url },
+      body: file,
+    })
+    expect(res.status).toBe(200)
+    const { results } = (await res.json()) as { results: { status: string }[] }
+    // 'duplicate' too: a backoff timer or Background Sync may have beaten the import to it.
+    expect(results).toHaveLength(2)
+    for (const r of results) expect(['created', 'duplicate']).toContain(r.status)
+    expect(await received(server.url, admin, campaignId)).toBe(before + 2)
+
+    // The phone still holds both and sends them when it is online again: duplicates, removed, not re-counted.
+    await context.setOffline(true)
+    await context.setOffline(false)
+    await expect.poll(() => countStore(page, 'outbox'), { timeout: 60_000 }).toBe(0)
+    expect(await received(server.url, admin, campaignId)).toBe(before + 2)
     await context.close()
   }, 120_000)
 })
