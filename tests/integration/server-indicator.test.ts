@@ -126,6 +126,27 @@ describe.each(DIALECTS)('indicator, review and evidence on $dialect', ({ dialect
     expect(indicator.rate).not.toBeNull()
   })
 
+  it('should write concurrent batches (grouped into one transaction on SQLite) exactly as if one by one', async () => {
+    const random = rng(11)
+    const items = Array.from({ length: 120 }, () => responseItem(h, s, {}, random))
+    const batches = [items.slice(0, 40), items.slice(40, 80), items.slice(80), items.slice(20, 60), items.slice(60, 100)]
+    // The last batch resends ten ids with other content: conflicts against rows written in the same group.
+    const conflicting = items.slice(100, 110).map((i) => ({ ...i, answers: changedAnswers(i.answers) }))
+    const replies = await Promise.all([...batches, conflicting].map((b, i) => sync(h, b, { deviceId: `group-device-${i}` })))
+    const statuses = new Map<string, string[]>()
+    for (const r of replies) for (const x of r.body.results) statuses.set(x.id, [...(statuses.get(x.id) ?? []), x.status])
+    for (const item of items) expect(statuses.get(item.id)?.filter((x) => x === 'created')).toHaveLength(1)
+    const conflicts = replies.at(-1)?.body.results.map((x: { status: string }) => x.status)
+    // Depending on the order the batches were written in, the other payload came first or second.
+    expect(conflicts.every((x: string) => x === 'conflict' || x === 'created')).toBe(true)
+    const { kept, full } = await bothIndicators(h, s)
+    expect(kept.n.received).toBe(120)
+    expect(kept.n.flagged.conflict).toBe(10)
+    expect(kept).toEqual(full)
+    const verify = await h.call('GET', `/api/v1/campaigns/${s.campaignId}/log/verify`, { token: s.evaluator.token })
+    expect(verify.body).toEqual({ ok: true, length: 120, firstBadSeq: null })
+  })
+
   it('should move a response between valid and excluded when an evaluator reviews it, audited and equal to a recomputation', async () => {
     const fast = responseItem(h, s, { startedAt: new Date(h.clock.now().getTime() - 3000).toISOString() })
     // Rated on the basis (a random `na` would make it missing_basis whatever the review says).

@@ -186,18 +186,94 @@ export async function ingest(
     return p
   })
 
-  const results = await inTransaction(deps.db, (trx) => store(deps, trx, principal, req, checked, opts))
+  const results = await commit(deps, { principal, req, checked, opts })
   return { results, serverTime: deps.now().toISOString() }
 }
 
-async function store(
-  deps: Deps,
-  trx: Q,
-  principal: Principal,
-  req: SyncRequest,
-  checked: Checked[],
-  opts: IngestOptions,
-): Promise<SyncItemResult[]> {
+interface Job {
+  principal: Principal
+  req: SyncRequest
+  checked: Checked[]
+  opts: IngestOptions
+}
+
+/** What the batches of one transaction add up together: aggregate deltas and evidence entries. */
+interface Shared {
+  tallies: TallyBatch
+  chains: Map<string, { id: string; hash: string }[]>
+}
+
+/** At most this many batches share one transaction. */
+const MAX_GROUP = 8
+
+interface Pending extends Job {
+  resolve: (results: SyncItemResult[]) => void
+  reject: (err: unknown) => void
+}
+const queues = new WeakMap<object, { pending: Pending[]; draining: boolean }>()
+
+/**
+ * Writes a checked batch. On SQLite, where writes are serialised anyway, batches that arrive while a
+ * transaction runs wait and are then written together in the next one (group commit): each batch is
+ * still entirely inside one transaction, and the overlapping aggregate rows of the group are upserted
+ * once and committed once, which is where most of ingest's database time went. On PostgreSQL every
+ * batch has its own transaction, so instances and connections work in parallel.
+ */
+function commit(deps: Deps, job: Job): Promise<SyncItemResult[]> {
+  if (deps.db.dialect !== 'sqlite') return inTransaction(deps.db, async (trx) => (await storeGroup(deps, trx, [job]))[0] ?? [])
+  let queue = queues.get(deps.db)
+  if (!queue) {
+    queue = { pending: [], draining: false }
+    queues.set(deps.db, queue)
+  }
+  const q = queue
+  return new Promise((resolve, reject) => {
+    q.pending.push({ ...job, resolve, reject })
+    // Start on the next turn of the event loop, so that batches whose bodies have already arrived
+    // are parsed and queued first (the SQLite driver never yields inside a transaction).
+    if (!q.draining) {
+      q.draining = true
+      setImmediate(() => void drain(deps, q))
+    }
+  })
+}
+
+async function drain(deps: Deps, q: { pending: Pending[]; draining: boolean }): Promise<void> {
+  try {
+    while (q.pending.length > 0) {
+      const group = q.pending.splice(0, MAX_GROUP)
+      try {
+        const results = await inTransaction(deps.db, (trx) => storeGroup(deps, trx, group))
+        for (const [i, job] of group.entries()) job.resolve(results[i] ?? [])
+      } catch (err) {
+        if (group.length === 1) group[0]?.reject(err)
+        // One batch's failure must not fail the others: write them one by one.
+        else
+          for (const job of group) {
+            try {
+              job.resolve((await inTransaction(deps.db, (trx) => storeGroup(deps, trx, [job])))[0] ?? [])
+            } catch (e) {
+              job.reject(e)
+            }
+          }
+      }
+    }
+  } finally {
+    q.draining = false
+  }
+}
+
+async function storeGroup(deps: Deps, trx: Q, jobs: Job[]): Promise<SyncItemResult[][]> {
+  const shared: Shared = { tallies: new TallyBatch(), chains: new Map() }
+  const results: SyncItemResult[][] = []
+  for (const job of jobs) results.push(await store(deps, trx, job, shared))
+  await shared.tallies.write(trx)
+  const at = deps.now().toISOString()
+  for (const campaignId of [...shared.chains.keys()].sort()) await appendToChain(trx, campaignId, shared.chains.get(campaignId) ?? [], at)
+  return results
+}
+
+async function store(deps: Deps, trx: Q, { principal, req, checked, opts }: Job, shared: Shared): Promise<SyncItemResult[]> {
   const receivedAt = deps.now().toISOString()
   const userId = principal.kind === 'staff' ? principal.userId : null
   if (opts.touchDevice)
@@ -316,9 +392,8 @@ async function store(
   const householdSeen = new Map<string, number>()
   for (const [k, n] of perHousehold) householdSeen.set(k, (householdAfter.get(k) ?? n) - n)
 
-  const tallies = new TallyBatch()
+  const { tallies, chains } = shared
   const rows: ResponseRow[] = []
-  const chains = new Map<string, { id: string; hash: string }[]>()
   for (const { c, conflict } of newResponses) {
     const item = c.item
     const ctx = c.ctx
@@ -378,10 +453,8 @@ async function store(
   await insertResponses(trx, rows)
 
   if (flagStored.size > 0) await flagConflicts(trx, [...flagStored].sort(), contexts(checked), tallies)
-  await tallies.write(trx)
   await insertConflicts(trx, conflicts)
   await insertSymposiums(trx, newSymposiums)
-  for (const campaignId of [...chains.keys()].sort()) await appendToChain(trx, campaignId, chains.get(campaignId) ?? [], receivedAt)
   return results
 }
 
