@@ -37,8 +37,11 @@ function inlineCss(): Plugin {
 
 /** Puts the shared default privacy notice into index.html's static first screen (see index.html). */
 function prerenderPrivacyNotice(): Plugin {
-  const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
-  return { name: 'minyi-privacy-notice', transformIndexHtml: (html) => html.replace('%MINYI_PRIVACY_NOTICE%', escape(PRIVACY_NOTICE.zh)) }
+  const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
+  return {
+    name: 'minyi-privacy-notice',
+    transformIndexHtml: (html) => html.replace('%MINYI_PRIVACY_NOTICE%', escapeHtml(PRIVACY_NOTICE.zh)),
+  }
 }
 
 export default defineConfig({
