@@ -1,8 +1,8 @@
 import { computeIndicator, flagsOfKey, tallyFromRows } from '@minyi/shared/method'
 import { Indicator, type Question, type ResponseItemInput } from '@minyi/shared/schemas'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { listAggregates } from '../../server/src/db/queries/aggregates.ts'
-import { tallyOfRows } from '../../server/src/services/aggregates.ts'
+import { listAggregateCells, listAggregates } from '../../server/src/db/queries/aggregates.ts'
+import { tallyOfCells } from '../../server/src/services/aggregates.ts'
 import { DAY, DIALECTS, type Harness, startApp } from './auth-harness.ts'
 import { bothIndicators, type CampaignSetup, changedAnswers, responseItem, rng, setupCampaign, sync } from './server-harness.ts'
 
@@ -109,10 +109,10 @@ describe.each(DIALECTS)('indicator, review and evidence on $dialect', ({ dialect
     const indicator = Indicator.parse(kept)
     expect(kept).toEqual(full)
     expect(kept).toEqual(JSON.parse(JSON.stringify(await fromRawRows(h, s))))
-    // The server's one-pass tally of stored rows is the method's tallyFromRows.
+    // The server's tally of per-cell rows is the method's tallyFromRows of the row-per-metric listing.
     const rows = await listAggregates(h.db.db, s.campaignId)
     expect(rows.length).toBeGreaterThan(100)
-    expect(tallyOfRows(rows)).toEqual(tallyFromRows(rows))
+    expect(tallyOfCells(await listAggregateCells(h.db.db, s.campaignId))).toEqual(tallyFromRows(rows))
     // The mix really exercised what it claims to.
     expect(indicator.n.received).toBeGreaterThan(200)
     expect(indicator.n.excluded.test).toBeGreaterThan(0)

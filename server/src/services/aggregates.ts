@@ -8,7 +8,7 @@ import {
   tallyResponse,
 } from '@minyi/shared/method'
 import type { Answers, Channel, Question } from '@minyi/shared/schemas'
-import { addAggregates } from '../db/queries/aggregates.ts'
+import { type AggregateCellRow, addAggregates } from '../db/queries/aggregates.ts'
 import type { ResponseRow } from '../db/queries/responses.ts'
 import type { Q } from '../db/tx.ts'
 
@@ -83,32 +83,30 @@ export class TallyBatch {
 }
 
 /**
- * The method's Tally from stored rows: the same object as `tallyFromRows` (an integration test holds
- * them equal), built in one pass. `tallyFromRows` merges row by row through `addIntoTally`, which at
- * the few thousand rows of a large campaign took most of the indicator's time budget.
+ * The method's Tally from per-cell rows (`listAggregateCells`): the same object as the method's
+ * `tallyFromRows` over the row-per-metric listing (an integration test holds them equal), which
+ * merges row by row through `addIntoTally` and took a large part of the indicator's budget.
  */
-export function tallyOfRows(rows: readonly TallyRow[]): Tally {
+export function tallyOfCells(rows: readonly AggregateCellRow[]): Tally {
   const cells: Record<string, TallyCell> = {}
   for (const row of rows) {
-    if (row.count === 0) continue
-    const key = cellKey(row)
-    let cell = cells[key]
-    if (!cell) {
-      cell = {
-        communityId: row.communityId,
-        channel: row.channel,
-        flagsKey: row.flagsKey,
-        exclusionKey: row.exclusionKey,
-        basisKey: row.basisKey,
-        reviewKey: row.reviewKey,
-        counts: {},
-      }
-      cells[key] = cell
+    const coordinates = {
+      communityId: row.communityId,
+      // Written only from TallyRows, so the stored text is one of the method's keys.
+      channel: row.channel as TallyCell['channel'],
+      flagsKey: row.flagsKey,
+      exclusionKey: row.exclusionKey as TallyCell['exclusionKey'],
+      basisKey: row.basisKey as TallyCell['basisKey'],
+      reviewKey: row.reviewKey as TallyCell['reviewKey'],
     }
-    const next = (cell.counts[row.metric] ?? 0) + row.count
-    if (next === 0) delete cell.counts[row.metric]
-    else cell.counts[row.metric] = next
+    const counts: Record<string, number> = {}
+    for (const pair of row.counts.split(';')) {
+      const at = pair.lastIndexOf('=')
+      const count = Number(pair.slice(at + 1))
+      if (at < 1 || !Number.isInteger(count)) throw new Error(`unreadable aggregate ${pair}`)
+      if (count !== 0) counts[pair.slice(0, at)] = count
+    }
+    if (Object.keys(counts).length > 0) cells[cellKey(coordinates)] = { ...coordinates, counts }
   }
-  for (const [key, cell] of Object.entries(cells)) if (Object.keys(cell.counts).length === 0) delete cells[key]
   return { cells }
 }

@@ -1,9 +1,9 @@
 import { addIntoTally, type CommunityInput, emptyTally, indicatorFromTally, tallyAll } from '@minyi/shared/method'
 import type { Answers, Indicator } from '@minyi/shared/schemas'
-import { listAggregates } from '../db/queries/aggregates.ts'
+import { listAggregateCells } from '../db/queries/aggregates.ts'
 import { pageCampaignResponses } from '../db/queries/responses.ts'
 import { ProblemError } from '../http/problem.ts'
-import { tallyInputOf, tallyOfRows } from './aggregates.ts'
+import { tallyInputOf, tallyOfCells } from './aggregates.ts'
 import { type CampaignContext, loadCampaignContext } from './campaign-context.ts'
 import type { Deps } from './deps.ts'
 import { withConfigCheck } from './method-errors.ts'
@@ -30,7 +30,7 @@ async function contextWithVersion(
 /** `GET /api/v1/campaigns/:id/indicator`: from the kept aggregates (a few thousand rows, whatever the number of responses). */
 export async function indicatorFromAggregates(deps: Deps, campaignId: string): Promise<Indicator> {
   const ctx = await contextWithVersion(deps, campaignId)
-  const tally = tallyOfRows(await listAggregates(deps.db.db, campaignId))
+  const tally = tallyOfCells(await listAggregateCells(deps.db.db, campaignId))
   return withConfigCheck(() =>
     indicatorFromTally({ config: ctx.config, questions: ctx.latest.questions, communities: communitiesOf(ctx), tally }),
   )

@@ -1,5 +1,5 @@
 import type { TallyRow } from '@minyi/shared/method'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Database } from '../tables.ts'
 import { bulkInsert } from './bulk.ts'
 
@@ -49,4 +49,40 @@ export async function listAggregates(db: Kysely<Database>, campaignId: string): 
     .execute()
   // Written only from TallyRows, so the stored text is one of the method's keys (and counts are integers).
   return rows as AggregateDelta[]
+}
+
+/** One cell of a campaign's aggregate: its coordinates and `metric=count` pairs joined with ';'. */
+export interface AggregateCellRow {
+  communityId: string
+  channel: string
+  flagsKey: string
+  exclusionKey: string
+  basisKey: string
+  reviewKey: string
+  counts: string
+}
+
+/**
+ * The aggregate folded per cell by the database (`string_agg`, in SQLite ≥ 3.44 and PostgreSQL):
+ * about a hundred rows instead of ten thousand, because materialising eight strings per row in
+ * JavaScript was most of the indicator's time at a million responses. Metrics are slugs such as
+ * `item:q_overall:5` or `mean:k3:7/10`: they never contain '=' or ';'.
+ */
+export async function listAggregateCells(db: Kysely<Database>, campaignId: string): Promise<AggregateCellRow[]> {
+  const rows = await db
+    .selectFrom('aggregates')
+    .select([
+      'community_id as communityId',
+      'channel',
+      'flags_key as flagsKey',
+      'exclusion_key as exclusionKey',
+      'basis_key as basisKey',
+      'review_key as reviewKey',
+      sql<string>`string_agg(metric || '=' || count, ';')`.as('counts'),
+    ])
+    .where('campaign_id', '=', campaignId)
+    .where('count', '<>', 0)
+    .groupBy(['community_id', 'channel', 'flags_key', 'exclusion_key', 'basis_key', 'review_key'])
+    .execute()
+  return rows
 }
