@@ -9,13 +9,21 @@ import { useUpdateStore } from './stores/update.ts'
 const pinia = createPinia()
 createApp(App).use(pinia).mount('#app')
 
-// After the page has loaded: the outbox (Dexie, engine, app-start flush) and the service worker,
-// so neither competes with the questionnaire for a slow connection (the survey page starts the
-// outbox itself as soon as the questionnaire shows).
+// The service worker registers after the load event, so it doesn't compete with the questionnaire
+// for a slow connection. The outbox (Dexie, engine, app-start flush) loads when the resident first
+// touches the page, or once the page has been idle a few seconds: evaluating Dexie is the biggest
+// script task after first paint on a cheap phone. Anything that needs it earlier (a draft write, a
+// submit, the landing page's counts) starts it itself — start() is idempotent.
+const OUTBOX_IDLE_START_MS = 6_000
 function afterLoad() {
-  void useOutboxStore(pinia).start()
   const update = useUpdateStore(pinia)
   void import('./pwa/register.ts').then((m) => m.registerServiceWorker(update.offer))
+  const start = () => void useOutboxStore(pinia).start()
+  for (const type of ['pointerdown', 'keydown'] as const) window.addEventListener(type, start, { once: true, passive: true })
+  setTimeout(
+    () => ('requestIdleCallback' in window ? window.requestIdleCallback(start, { timeout: 2_000 }) : start()),
+    OUTBOX_IDLE_START_MS,
+  )
 }
 if (document.readyState === 'complete') afterLoad()
 else window.addEventListener('load', afterLoad, { once: true })

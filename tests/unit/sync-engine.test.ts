@@ -1,6 +1,8 @@
 import { SYNC_MAX_BYTES } from '@minyi/shared/schemas'
+import { indexedDB } from 'fake-indexeddb'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Dexie, type MinyiDb } from '../../client/src/db/index.ts'
+import { peekDraft } from '../../client/src/db/peek-draft.ts'
 import { BACKOFF_CAP_MS } from '../../client/src/sync/backoff.ts'
 import { SyncEngine } from '../../client/src/sync/engine.ts'
 import { isQuotaError, SyncError } from '../../client/src/sync/errors.ts'
@@ -300,6 +302,22 @@ describe('outbox writes', () => {
 })
 
 describe('drafts', () => {
+  it('should read a draft saved through Dexie without Dexie when the page starts', async () => {
+    const name = freshDbName()
+    const d = db(name)
+    await saveDraft(d, { key: 'tok', responseId: 'r', startedAt: 's', updatedAt: 1, answers: { a: 4 } })
+    d.close()
+    await expect(peekDraft('tok', fakeIdbNamed(name))).resolves.toMatchObject({ key: 'tok', answers: { a: 4 } })
+    await expect(peekDraft('other', fakeIdbNamed(name))).resolves.toBeUndefined()
+  })
+
+  it('should find nothing and create no database when the device has never saved anything', async () => {
+    const name = freshDbName()
+    await expect(peekDraft('tok', fakeIdbNamed(name))).resolves.toBeUndefined()
+    const names = (await indexedDB.databases()).map((x) => x.name)
+    expect(names).not.toContain(name)
+  })
+
   it('should keep only set answers and refuse malformed ones when a draft is saved', async () => {
     const d = db()
     await saveDraft(d, { key: 'tok', responseId: 'r', startedAt: 's', updatedAt: 1, answers: { a: 4, b: undefined, c: ['x'] } })
@@ -310,3 +328,8 @@ describe('drafts', () => {
     expect((await d.drafts.get('tok'))?.updatedAt).toBe(1)
   })
 })
+
+/** peekDraft opens the app's fixed database name; point it at this test's database instead. */
+function fakeIdbNamed(name: string): IDBFactory {
+  return { open: (_: string) => indexedDB.open(name) } as unknown as IDBFactory
+}

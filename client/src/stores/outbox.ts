@@ -7,7 +7,9 @@ import type { StorageHealth } from '../sync/storage.ts'
 
 /** The device's outbox as the UI shows it: counts, the needs-attention box, storage warnings, export. */
 export const useOutboxStore = defineStore('outbox', () => {
-  const mode = ref<'unknown' | 'indexeddb' | 'none'>('unknown')
+  // Known at once when the API is missing altogether (some WeChat WebViews), so the warning shows
+  // with the questionnaire; a present-but-unusable IndexedDB is found when the outbox starts.
+  const mode = ref<'unknown' | 'indexeddb' | 'none'>(typeof indexedDB === 'undefined' ? 'none' : 'unknown')
   const queued = ref(0)
   const attention = ref<AttentionRow[]>([])
   const health = ref<StorageHealth | null>(null)

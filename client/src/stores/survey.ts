@@ -12,6 +12,7 @@ import {
   validateAll,
   visibleQuestions,
 } from '../composables/use-answers.ts'
+import { peekDraft } from '../db/peek-draft.ts'
 import { SyncError } from '../sync/errors.ts'
 import { registerBackgroundSync } from '../sync/triggers.ts'
 import { uuidv7 } from '../sync/uuidv7.ts'
@@ -71,12 +72,8 @@ export const useSurveyStore = defineStore('survey', () => {
     link.value = res.data
     reset()
     phase.value = 'privacy'
-    // The draft is looked up after the questionnaire shows: Dexie loads after first paint. A
-    // returning resident sees the notice for a moment, then their answers.
-    const draft = await useOutboxStore()
-      .start()
-      .then((rt) => rt.loadDraft(t))
-      .catch(() => undefined)
+    // A returning resident's draft, read without Dexie (see peek-draft.ts).
+    const draft = await peekDraft(t)
     if (draft && phase.value === 'privacy' && token.value === t) {
       Object.assign(answers, draft.answers)
       responseId.value = draft.responseId
