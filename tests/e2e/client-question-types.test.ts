@@ -147,7 +147,7 @@ describe.skipIf(!hasBrowser)('question types, show-if and rejected answers in Ch
     await context.close()
   })
 
-  it('should send only visible answers, 不了解 as "na", and move a rejected response to the needs-attention box', async () => {
+  it('should send only visible answers with 不了解 as "na" and keep the response in needs-attention when the server rejects it', async () => {
     await open()
     await page.goto(server.url + path)
     await startQuestionnaire(page)

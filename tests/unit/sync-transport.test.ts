@@ -42,7 +42,7 @@ describe('sync transport', () => {
     await expect(t(REQ)).resolves.toMatchObject({ kind: 'retry', code: 'network' })
   })
 
-  it('should not trust a 200 whose body breaks the contract', async () => {
+  it('should retry rather than trust the answer when a 200 body breaks the contract', async () => {
     const t = fetchTransport('/sync', async () => json({ ok: true }))
     await expect(t(REQ)).resolves.toMatchObject({ kind: 'retry', code: 'internal' })
   })
