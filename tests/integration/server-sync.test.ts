@@ -1,6 +1,8 @@
 import { isProblemCode } from '@minyi/shared/problems'
 import { Device, SyncResponse } from '@minyi/shared/schemas'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { canonicalContent } from '../../server/src/services/evidence.ts'
+import { canonicalJson } from '../../server/src/services/hashing.ts'
 import { DAY, DIALECTS, type Harness, startApp, T0 } from './auth-harness.ts'
 import { type CampaignSetup, changedAnswers, responseItem, setupCampaign, sync, uuidv7 } from './server-harness.ts'
 
@@ -66,6 +68,33 @@ describe.each(DIALECTS)('sync on $dialect', ({ dialect, skip }) => {
       const shifted = new Date(Date.parse(item.submittedAt) + 8 * 3600_000).toISOString().replace('Z', '+08:00')
       const r = await sync(h, [{ ...item, submittedAt: shifted }])
       expect(r.body.results[0].status).toBe('duplicate')
+    })
+
+    it('should hash the stored content as the canonical JSON of every field', async () => {
+      const items = [
+        responseItem(h, s),
+        responseItem(h, s, { householdKey: 'b'.repeat(64), test: true, evidence: { lat: 31.2, lng: 121.5, accuracyM: 500 } }),
+        responseItem(h, s, {
+          answers: { q_suggestions: '含"引号"\\与\n换行', q_improve: ['visits', 'training'], ...responseItem(h, s).answers },
+        }),
+      ]
+      for (const item of items) {
+        const content = {
+          id: item.id,
+          campaignId: item.campaignId,
+          questionnaireVersion: item.questionnaireVersion,
+          communityId: item.communityId,
+          channel: item.channel ?? 'qr',
+          startedAt: item.startedAt,
+          submittedAt: item.submittedAt,
+          answers: item.answers,
+          householdKey: item.householdKey ?? null,
+          symposiumId: item.symposiumId ?? null,
+          test: item.test === true,
+          evidence: item.evidence ?? null,
+        }
+        expect(canonicalContent(content)).toBe(canonicalJson(content))
+      }
     })
 
     it('should keep the stored answers, store the other payload and flag both when an id comes back with other content', async () => {

@@ -36,8 +36,23 @@ export interface StoredContent {
  * answer shows up in `verifyChain`. Server-side state (flags, review, receive time) is not covered:
  * it legitimately changes after receipt and is audited elsewhere.
  */
-export function contentHash(c: StoredContent): string {
-  return sha256Hex(canonicalJson({ ...c, evidence: c.evidence ?? null }))
+export function contentHash(c: StoredContent, answersJson?: string): string {
+  return sha256Hex(canonicalContent(c, answersJson))
+}
+
+/**
+ * `canonicalJson` of the content, written out with its keys already in order: the same text (a test
+ * holds them equal), without sorting and re-serialising every field of every ingested response.
+ * `answersJson` is the answers' canonical text when the caller has it already (it is also what is stored).
+ */
+export function canonicalContent(c: StoredContent, answersJson: string = canonicalJson(c.answers)): string {
+  const s = JSON.stringify
+  return (
+    `{"answers":${answersJson},"campaignId":${s(c.campaignId)},"channel":${s(c.channel)},"communityId":${s(c.communityId)},` +
+    `"evidence":${canonicalJson(c.evidence ?? null)},"householdKey":${s(c.householdKey)},"id":${s(c.id)},` +
+    `"questionnaireVersion":${s(c.questionnaireVersion)},"startedAt":${s(c.startedAt)},"submittedAt":${s(c.submittedAt)},` +
+    `"symposiumId":${s(c.symposiumId)},"test":${s(c.test)}}`
+  )
 }
 
 export const GENESIS = '0'.repeat(64)

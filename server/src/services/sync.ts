@@ -34,7 +34,16 @@ type Rejected = { kind: 'rejected'; id: string; code: ProblemCode; message?: str
 type Parsed = Rejected | { kind: 'response'; id: string; item: ResponseItem } | { kind: 'symposium'; id: string; item: SymposiumItem }
 type Checked =
   | Rejected
-  | { kind: 'response'; id: string; item: ResponseItem; ctx: CampaignContext; version: VersionInfo; content: StoredContent; hash: string }
+  | {
+      kind: 'response'
+      id: string
+      item: ResponseItem
+      ctx: CampaignContext
+      version: VersionInfo
+      content: StoredContent
+      answersJson: string
+      hash: string
+    }
   | { kind: 'symposium'; id: string; item: SymposiumItem; ctx: CampaignContext; hash: string }
 type ResponseChecked = Extract<Checked, { kind: 'response' }>
 
@@ -136,7 +145,9 @@ function checkResponse(item: ResponseItem, ctx: CampaignContext | undefined, pri
   const bad = checkAnswers(version, item.answers)
   if (bad) return rejected(id, bad.code, bad.message)
   const content = storedContent(item)
-  return { kind: 'response', id, item, ctx, version, content, hash: contentHash(content) }
+  // Stored as is: canonical (sorted keys), so the evidence check re-derives the same hash from it.
+  const answersJson = canonicalJson(item.answers)
+  return { kind: 'response', id, item, ctx, version, content, answersJson, hash: contentHash(content, answersJson) }
 }
 
 function checkSymposium(item: SymposiumItem, ctx: CampaignContext | undefined, principal: Principal): Checked {
@@ -434,7 +445,7 @@ async function store(deps: Deps, trx: Q, { principal, req, checked, opts }: Job,
       started_at: c.content.startedAt,
       submitted_at: c.content.submittedAt,
       received_at: receivedAt,
-      answers_json: JSON.stringify(item.answers),
+      answers_json: c.answersJson,
       flags: flagsKey(flags),
       exclusion: item.test ? 'test' : null,
       review: null,
