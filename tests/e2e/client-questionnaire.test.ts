@@ -91,7 +91,10 @@ describe.skipIf(!hasBrowser)('resident questionnaire page in Chromium', () => {
     await startQuestionnaire(page)
     const option = page.locator('#q-q_training label').first()
     const before = (await option.boundingBox())!.height
+    await expect(page.getByRole('button', { name: '朗读第 1 题' }).count()).resolves.toBe(0)
     await page.getByRole('button', { name: /长辈模式/ }).click()
+    // Read-aloud comes with the mode (headless Chromium has speechSynthesis).
+    await expect(page.getByRole('button', { name: '朗读第 1 题' }).isVisible()).resolves.toBe(true)
     const after = (await option.boundingBox())!.height
     expect(after).toBeGreaterThanOrEqual(60)
     expect(after).toBeGreaterThan(before)
