@@ -83,6 +83,10 @@ describe.skipIf(!hasBrowser)('resident questionnaire page in Chromium', () => {
     await page.getByRole('button', { name: 'I understand, start' }).click()
     await expect(page.getByText('Don’t know').first().isVisible()).resolves.toBe(true)
     await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('en')
+    await expect(page.title()).resolves.toBe('Minyi · Satisfaction survey')
+    // The choice sticks for the next visit.
+    await page.reload()
+    await page.getByRole('heading', { name: 'Privacy notice' }).waitFor()
     await context.close()
   })
 

@@ -16,8 +16,13 @@ function initialLocale(): Locale {
 
 /** One locale for the whole page (module scope), zh-CN unless the resident switched. */
 const locale = ref<Locale>(initialLocale())
-watch(locale, (l) => {
+function applyToDocument(l: Locale) {
   document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en'
+  document.title = MESSAGES[l].appName
+}
+if (typeof document !== 'undefined' && locale.value !== 'zh') applyToDocument(locale.value)
+watch(locale, (l) => {
+  applyToDocument(l)
   try {
     localStorage.setItem(LS_LOCALE, l)
   } catch {
