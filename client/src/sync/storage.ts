@@ -8,7 +8,11 @@ export interface StorageHealth {
   nearQuota: boolean
 }
 
-/** Chromium gives incognito windows a quota of about 100 MB and normal profiles far more (https://crbug.com/1017120). */
+/**
+ * Chromium before 138 gave incognito windows a quota of about 100 MB and normal profiles far more;
+ * Chrome 138+ reports a predictable quota in every mode (https://chromestatus.com/feature/4977371751645184),
+ * so this only catches older browsers and WebViews — still most of the cheap Android phones we serve.
+ */
 const PRIVATE_QUOTA_BYTES = 120 * 1024 * 1024
 
 type StorageLike = Pick<StorageManager, 'estimate' | 'persisted' | 'persist'>
