@@ -11,19 +11,23 @@ export async function startBuiltServer(opts: { sqlitePath?: string; env?: Record
   const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: serverDir, stdio: 'inherit' })
   if (built.status !== 0) throw new Error('server build failed')
   const port = await freePort()
-  const proc = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=128').split(' ').filter(Boolean), 'dist/index.mjs'], {
-    cwd: serverDir,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_PASSWORD: 'admin-test-password',
-      LOG_LEVEL: 'silent',
-      ...(opts.sqlitePath ? { SQLITE_PATH: opts.sqlitePath } : {}),
-      ...opts.env,
+  const proc = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=128').split(' ').filter(Boolean), 'dist/index.mjs'],
+    {
+      cwd: serverDir,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ADMIN_PASSWORD: 'admin-test-password',
+        LOG_LEVEL: 'silent',
+        ...(opts.sqlitePath ? { SQLITE_PATH: opts.sqlitePath } : {}),
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  )
   let out = ''
   proc.stdout?.on('data', (d) => {
     out += d
