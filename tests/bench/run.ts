@@ -1,6 +1,7 @@
 // `pnpm bench <name> [args]` runs tests/bench/<name>.ts. Benchmarks print figures; they are not tests.
-import { existsSync, readdirSync } from 'node:fs'
+
 import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const dir = fileURLToPath(new URL('.', import.meta.url))
