@@ -33,11 +33,19 @@ export interface RunningServer {
  * The client must have been built (`pnpm build`) for pages to be served.
  */
 export async function startServer(
-  opts: { env?: Record<string, string>; args?: string[]; port?: number; sqlitePath?: string } = {},
+  opts: {
+    env?: Record<string, string>
+    args?: string[]
+    port?: number
+    sqlitePath?: string
+    /** What node runs in `server/` (default: the sources under tsx). */
+    entry?: string[]
+  } = {},
 ): Promise<RunningServer> {
   const port = opts.port ?? (await freePort())
   const sqlitePath = opts.sqlitePath ?? join(mkdtempSync(join(tmpdir(), 'minyi-')), 'test.sqlite')
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts', ...(opts.args ?? [])], {
+  const entry = opts.entry ?? ['--import', 'tsx', 'src/index.ts']
+  const proc = spawn(process.execPath, [...entry, ...(opts.args ?? [])], {
     cwd: join(ROOT, 'server'),
     env: {
       ...process.env,
