@@ -1,30 +1,9 @@
-import { randomBytes } from 'node:crypto'
-import { TEMPLATE_QUESTIONNAIRE } from '@minyi/shared'
-
 // Synthetic responses for the ingest and indicator benchmarks: ten rating answers each (the template's
 // nine items + overall), realistic spread, a device per batch.
 
-export const RATED_IDS = TEMPLATE_QUESTIONNAIRE.questions.filter((q) => q.type === 'rating').map((q) => q.id)
+export { RATED_IDS, rng, uuidv7 } from '../../support/data.ts'
 
-export function uuidv7(ms: number): string {
-  const b = randomBytes(16)
-  b.writeUIntBE(Math.max(0, Math.floor(ms)), 0, 6)
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x70
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80
-  const h = b.toString('hex')
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
-}
-
-export function rng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { RATED_IDS, rng, uuidv7 } from '../../support/data.ts'
 
 export interface BenchItem {
   kind: 'response'
