@@ -29,12 +29,12 @@ type SqliteConstructor = new (
   path: string,
 ) => {
   pragma(s: string): unknown
-  prepare(sql: string): { run(...params: unknown[]): unknown }
+  prepare(sql: string): { run(...params: unknown[]): unknown; get(...params: unknown[]): unknown }
   transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void
   close(): void
 }
 
-/** Loads TOTAL responses of the demo campaign and their aggregate rows; returns the campaign id. */
+/** Loads TOTAL responses of the demo campaign and their kept aggregate cells; returns the campaign id. */
 async function load(path: string): Promise<string> {
   const env = loadEnv({ SQLITE_PATH: path, LOG_LEVEL: 'silent' }, [])
   const opened = await openDb({ sqlitePath: path })
@@ -56,18 +56,24 @@ async function load(path: string): Promise<string> {
       started_at, submitted_at, received_at, answers_json, flags, exclusion, review, content_hash, test, evidence_json)
      values (?, ?, ?, ?, ?, ?, null, null, null, ?, ?, ?, ?, ?, ?, null, ?, ?, null)`,
   )
-  const upsert = db.prepare(
-    `insert into aggregates (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key, metric, count)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key, metric)
-     do update set count = aggregates.count + excluded.count`,
+  // The kept aggregates as the server keeps them: one row per cell with its counts as JSON, each
+  // touched cell read, added to and written back once per chunk.
+  const readCell = db.prepare(
+    `select counts_json from aggregate_cells
+     where campaign_id = ? and community_id = ? and channel = ? and flags_key = ? and exclusion_key = ? and basis_key = ? and review_key = ?`,
+  )
+  const writeCell = db.prepare(
+    `insert into aggregate_cells (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key, counts_json)
+     values (?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key)
+     do update set counts_json = excluded.counts_json`,
   )
   const channels: Channel[] = ['qr', 'qr', 'qr', 'door', 'paper', 'symposium']
   const publishedAt = ctx.row.published_at
   const closesAt = ctx.row.closes_at
   const writeChunk = db.transaction((start: number) => {
     const items = makeItems(CHUNK, { campaignId, version: version.version, communityIds }, Date.now(), start + 1)
-    const rows = new Map<string, { cell: string[]; metric: string; count: number }>()
+    const cells = new Map<string, { cell: string[]; counts: Record<string, number> }>()
     const receivedAt = new Date().toISOString()
     items.forEach((item, i) => {
       const n = start + i
@@ -109,20 +115,23 @@ async function load(path: string): Promise<string> {
         flags,
         exclusion: test ? 'test' : null,
       })
-      for (const [key, cell] of Object.entries(tally.cells))
-        for (const [metric, count] of Object.entries(cell.counts)) {
-          const k = `${key}|${metric}`
-          const row = rows.get(k)
-          if (row) row.count += count
-          else
-            rows.set(k, {
-              cell: [cell.communityId, cell.channel, cell.flagsKey, cell.exclusionKey, cell.basisKey, cell.reviewKey],
-              metric,
-              count,
-            })
+      for (const [key, cell] of Object.entries(tally.cells)) {
+        let sum = cells.get(key)
+        if (!sum) {
+          sum = { cell: [cell.communityId, cell.channel, cell.flagsKey, cell.exclusionKey, cell.basisKey, cell.reviewKey], counts: {} }
+          cells.set(key, sum)
         }
+        for (const [metric, count] of Object.entries(cell.counts)) sum.counts[metric] = (sum.counts[metric] ?? 0) + count
+      }
     })
-    for (const r of rows.values()) upsert.run(campaignId, ...r.cell, r.metric, r.count)
+    for (const key of [...cells.keys()].sort()) {
+      const sum = cells.get(key)
+      if (!sum) continue
+      const stored = readCell.get(campaignId, ...sum.cell) as { counts_json: string } | undefined
+      const counts: Record<string, number> = stored ? JSON.parse(stored.counts_json) : {}
+      for (const metric in sum.counts) counts[metric] = (counts[metric] ?? 0) + (sum.counts[metric] ?? 0)
+      writeCell.run(campaignId, ...sum.cell, JSON.stringify(counts))
+    }
   })
   const started = performance.now()
   for (let start = 0; start < TOTAL; start += CHUNK) {

@@ -1,22 +1,14 @@
 // `pnpm bench:ingest`: 100,000 ten-item responses over HTTP (batches of 100, 4 concurrent clients)
-// into the real server process on SQLite; then the same rows with the same aggregate updates inserted
-// straight into SQLite in this one process. Prints both rates, their ratio and the server's peak RSS.
+// into the real server process on SQLite; then the same rows with the same aggregate updates (one
+// read-modify-write per touched cell per transaction) written straight into SQLite in this one
+// process. Prints both rates, their ratio and the server's peak RSS.
 // Options: --responses N (default 100000), --clients N (default 4).
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { TEMPLATE_QUESTIONNAIRE } from '@minyi/shared'
-import {
-  addIntoTally,
-  computeFlags,
-  durationSeconds,
-  emptyTally,
-  flagsKey,
-  ratedAnswersOf,
-  tallyResponse,
-  tallyToRows,
-} from '@minyi/shared/method'
+import { addIntoTally, computeFlags, durationSeconds, emptyTally, flagsKey, ratedAnswersOf, tallyResponse } from '@minyi/shared/method'
 import { openDb } from '../../server/src/db/index.ts'
 import { canonicalJson, sha256Hex } from '../../server/src/services/hashing.ts'
 import { type BenchItem, makeItems } from './lib/data.ts'
@@ -118,7 +110,7 @@ type SqliteConstructor = new (
   path: string,
 ) => {
   pragma(s: string): unknown
-  prepare(sql: string): { run(...params: unknown[]): unknown }
+  prepare(sql: string): { run(...params: unknown[]): unknown; get(...params: unknown[]): unknown }
   transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void
   close(): void
 }
@@ -143,11 +135,17 @@ async function direct(items: BenchItem[]): Promise<number> {
       started_at, submitted_at, received_at, answers_json, flags, exclusion, review, content_hash, test, evidence_json)
      values (?, ?, ?, ?, ?, ?, null, null, null, ?, ?, ?, ?, ?, null, null, ?, 0, null)`,
   )
-  const upsertAggregate = db.prepare(
-    `insert into aggregates (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key, metric, count)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key, metric)
-     do update set count = aggregates.count + excluded.count`,
+  // The kept aggregates as the server keeps them: one row per cell, its counts as JSON; each touched
+  // cell is read, added to and written back once per transaction.
+  const readCell = db.prepare(
+    `select counts_json from aggregate_cells
+     where campaign_id = ? and community_id = ? and channel = ? and flags_key = ? and exclusion_key = ? and basis_key = ? and review_key = ?`,
+  )
+  const writeCell = db.prepare(
+    `insert into aggregate_cells (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key, counts_json)
+     values (?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key)
+     do update set counts_json = excluded.counts_json`,
   )
   const insertEvidence = db.prepare(
     'insert into evidence_log (campaign_id, seq, response_id, content_hash, prev_hash, hash, at) values (?, ?, ?, ?, ?, ?, ?)',
@@ -196,18 +194,23 @@ async function direct(items: BenchItem[]): Promise<number> {
       insertEvidence.run(item.campaignId, seq, item.id, hash, prev, chained, receivedAt)
       prev = chained
     })
-    for (const r of tallyToRows(tally))
-      upsertAggregate.run(
+    for (const key of Object.keys(tally.cells).sort()) {
+      const cell = tally.cells[key]
+      if (!cell) continue
+      const coordinates = [
         batch[0]?.campaignId,
-        r.communityId,
-        r.channel,
-        r.flagsKey,
-        r.exclusionKey,
-        r.basisKey,
-        r.reviewKey,
-        r.metric,
-        r.count,
-      )
+        cell.communityId,
+        cell.channel,
+        cell.flagsKey,
+        cell.exclusionKey,
+        cell.basisKey,
+        cell.reviewKey,
+      ]
+      const stored = readCell.get(...coordinates) as { counts_json: string } | undefined
+      const counts: Record<string, number> = stored ? JSON.parse(stored.counts_json) : {}
+      for (const metric in cell.counts) counts[metric] = (counts[metric] ?? 0) + (cell.counts[metric] ?? 0)
+      writeCell.run(...coordinates, JSON.stringify(counts))
+    }
   })
   const started = performance.now()
   for (let i = 0; i < items.length; i += BATCH) writeBatch(items.slice(i, i + BATCH), `bench-device-${i / BATCH}`)

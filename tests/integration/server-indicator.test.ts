@@ -1,7 +1,7 @@
 import { computeIndicator, flagsOfKey, tallyFromRows } from '@minyi/shared/method'
 import { Indicator, type Question, type ResponseItemInput } from '@minyi/shared/schemas'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { listAggregateCells, listAggregates } from '../../server/src/db/queries/aggregates.ts'
+import { listAggregateCells } from '../../server/src/db/queries/aggregates.ts'
 import { tallyOfCells } from '../../server/src/services/aggregates.ts'
 import { DAY, DIALECTS, type Harness, startApp } from './auth-harness.ts'
 import { bothIndicators, type CampaignSetup, changedAnswers, responseItem, rng, setupCampaign, sync } from './server-harness.ts'
@@ -109,10 +109,16 @@ describe.each(DIALECTS)('indicator, review and evidence on $dialect', ({ dialect
     const indicator = Indicator.parse(kept)
     expect(kept).toEqual(full)
     expect(kept).toEqual(JSON.parse(JSON.stringify(await fromRawRows(h, s))))
-    // The server's tally of per-cell rows is the method's tallyFromRows of the row-per-metric listing.
-    const rows = await listAggregates(h.db.db, s.campaignId)
+    // One stored row per cell, its counts non-zero integers; the server's tally of those rows is the
+    // method's tallyFromRows of the same counts listed one row per metric.
+    const cells = await listAggregateCells(h.db.db, s.campaignId)
+    const rows = cells.flatMap(({ counts, ...cell }) =>
+      Object.entries(JSON.parse(counts) as Record<string, number>).map(([metric, count]) => ({ ...cell, metric, count })),
+    )
     expect(rows.length).toBeGreaterThan(100)
-    expect(tallyOfCells(await listAggregateCells(h.db.db, s.campaignId))).toEqual(tallyFromRows(rows))
+    expect(rows.every((r) => Number.isInteger(r.count) && r.count !== 0)).toBe(true)
+    expect(new Set(cells.map((c) => JSON.stringify({ ...c, counts: '' }))).size).toBe(cells.length)
+    expect(tallyOfCells(cells)).toEqual(tallyFromRows(rows as Parameters<typeof tallyFromRows>[0]))
     // The mix really exercised what it claims to.
     expect(indicator.n.received).toBeGreaterThan(200)
     expect(indicator.n.excluded.test).toBeGreaterThan(0)

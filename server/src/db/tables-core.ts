@@ -171,8 +171,11 @@ export interface HouseholdCountsTable {
   count: number
 }
 
-/** The kept aggregates: the shared method's tally rows (`tallyToRows`), one count per unique key. */
-export interface AggregatesTable {
+/**
+ * The kept aggregates (migration 0003): one row per cell of the shared method's tally, its metric
+ * counts as a JSON object of integers (`{"n":12,"item:q_overall:5":3,…}`, zeros left out).
+ */
+export interface AggregateCellsTable {
   campaign_id: string
   community_id: string
   channel: string
@@ -180,8 +183,7 @@ export interface AggregatesTable {
   exclusion_key: string
   basis_key: string
   review_key: string
-  metric: string
-  count: number
+  counts_json: string
 }
 
 /** Hash-chained, append-only log of accepted responses, one chain per campaign. */
@@ -224,7 +226,7 @@ export interface CoreTables {
   devices: DevicesTable
   device_campaigns: DeviceCampaignsTable
   household_counts: HouseholdCountsTable
-  aggregates: AggregatesTable
+  aggregate_cells: AggregateCellsTable
   evidence_log: EvidenceLogTable
   evidence_heads: EvidenceHeadsTable
   rate_limits: RateLimitsTable

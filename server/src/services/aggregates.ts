@@ -1,14 +1,6 @@
-import {
-  cellKey,
-  flagsOfKey,
-  type Tally,
-  type TallyCell,
-  type TallyResponseInput,
-  type TallyRow,
-  tallyResponse,
-} from '@minyi/shared/method'
+import { cellKey, flagsOfKey, type Tally, type TallyCell, type TallyResponseInput, tallyResponse } from '@minyi/shared/method'
 import type { Answers, Channel, Question } from '@minyi/shared/schemas'
-import { type AggregateCellRow, addAggregates } from '../db/queries/aggregates.ts'
+import { type AggregateCellRow, addAggregateCells } from '../db/queries/aggregates.ts'
 import type { ResponseRow } from '../db/queries/responses.ts'
 import type { Q } from '../db/tx.ts'
 
@@ -30,83 +22,85 @@ export function tallyInputOf(
 }
 
 /**
- * Collects the aggregate deltas of one transaction per campaign, so each distinct row is upserted once
- * (`count = count + excluded.count`) however many responses touched it. The deltas come from the
- * method's `tallyResponse`; summing them here into rows directly (rather than `mergeTally` then
- * `tallyToRows`) is only integer addition, and it was a tenth of ingest's CPU time.
+ * Collects the aggregate deltas of one transaction per campaign and cell, so each touched cell is read,
+ * added to and written back once however many responses touched it. The deltas come from the
+ * method's `tallyResponse`; summing them here per cell is only integer addition.
  */
 export class TallyBatch {
-  private readonly byCampaign = new Map<string, Map<string, TallyRow>>()
+  private readonly byCampaign = new Map<string, Map<string, TallyCell>>()
 
   add(campaignId: string, questions: readonly Question[], response: TallyResponseInput, sign: 1 | -1 = 1): void {
-    let rows = this.byCampaign.get(campaignId)
-    if (!rows) {
-      rows = new Map()
-      this.byCampaign.set(campaignId, rows)
+    let cells = this.byCampaign.get(campaignId)
+    if (!cells) {
+      cells = new Map()
+      this.byCampaign.set(campaignId, cells)
     }
-    for (const [key, cell] of Object.entries(tallyResponse(questions, response).cells)) {
-      for (const metric in cell.counts) {
-        const k = `${key}|${metric}`
-        const row = rows.get(k)
-        const delta = sign * (cell.counts[metric] ?? 0)
-        if (row) row.count += delta
-        else
-          rows.set(k, {
-            communityId: cell.communityId,
-            channel: cell.channel,
-            flagsKey: cell.flagsKey,
-            exclusionKey: cell.exclusionKey,
-            basisKey: cell.basisKey,
-            reviewKey: cell.reviewKey,
-            metric,
-            count: delta,
-          })
+    const delta = tallyResponse(questions, response).cells
+    for (const key in delta) {
+      const cell = delta[key]
+      if (!cell) continue
+      let sum = cells.get(key)
+      if (!sum) {
+        sum = {
+          communityId: cell.communityId,
+          channel: cell.channel,
+          flagsKey: cell.flagsKey,
+          exclusionKey: cell.exclusionKey,
+          basisKey: cell.basisKey,
+          reviewKey: cell.reviewKey,
+          counts: {},
+        }
+        cells.set(key, sum)
       }
+      const counts = sum.counts
+      for (const metric in cell.counts) counts[metric] = (counts[metric] ?? 0) + sign * (cell.counts[metric] ?? 0)
     }
   }
 
-  /** Campaigns in sorted order and rows sorted by key: concurrent instances then lock rows in one order. */
+  /** Campaigns in sorted order and cells sorted by key: concurrent instances then lock cells in one order. */
   async write(trx: Q): Promise<void> {
     for (const campaignId of [...this.byCampaign.keys()].sort()) {
-      const rows = this.byCampaign.get(campaignId)
-      if (!rows) continue
-      const keys = [...rows.keys()].sort()
-      const out: TallyRow[] = []
-      for (const k of keys) {
-        const row = rows.get(k)
+      const cells = this.byCampaign.get(campaignId)
+      if (!cells) continue
+      const out: TallyCell[] = []
+      for (const key of [...cells.keys()].sort()) {
+        const cell = cells.get(key)
         // A move that cancels out (e.g. a review undone in one call) writes nothing.
-        if (row && row.count !== 0) out.push(row)
+        if (cell && Object.values(cell.counts).some((c) => c !== 0)) out.push(cell)
       }
-      await addAggregates(trx, campaignId, out)
+      await addAggregateCells(trx, campaignId, out)
     }
   }
 }
 
 /**
- * The method's Tally from per-cell rows (`listAggregateCells`): the same object as the method's
- * `tallyFromRows` over the row-per-metric listing (an integration test holds them equal), which
- * merges row by row through `addIntoTally` and took a large part of the indicator's budget.
+ * The method's Tally from the stored cells (`listAggregateCells`): each cell's JSON counts, with
+ * zero counts and empty cells left out as the method's Tally requires.
  */
 export function tallyOfCells(rows: readonly AggregateCellRow[]): Tally {
   const cells: Record<string, TallyCell> = {}
   for (const row of rows) {
     const coordinates = {
       communityId: row.communityId,
-      // Written only from TallyRows, so the stored text is one of the method's keys.
+      // Written only from the method's cells, so the stored text is one of the method's keys.
       channel: row.channel as TallyCell['channel'],
       flagsKey: row.flagsKey,
       exclusionKey: row.exclusionKey as TallyCell['exclusionKey'],
       basisKey: row.basisKey as TallyCell['basisKey'],
       reviewKey: row.reviewKey as TallyCell['reviewKey'],
     }
+    const stored = JSON.parse(row.counts) as Record<string, unknown>
     const counts: Record<string, number> = {}
-    for (const pair of row.counts.split(';')) {
-      const at = pair.lastIndexOf('=')
-      const count = Number(pair.slice(at + 1))
-      if (at < 1 || !Number.isInteger(count)) throw new Error(`unreadable aggregate ${pair}`)
-      if (count !== 0) counts[pair.slice(0, at)] = count
+    let any = false
+    for (const metric in stored) {
+      const count = stored[metric]
+      if (typeof count !== 'number' || !Number.isInteger(count)) throw new Error(`unreadable aggregate ${metric}=${String(count)}`)
+      if (count !== 0) {
+        counts[metric] = count
+        any = true
+      }
     }
-    if (Object.keys(counts).length > 0) cells[cellKey(coordinates)] = { ...coordinates, counts }
+    if (any) cells[cellKey(coordinates)] = { ...coordinates, counts }
   }
   return { cells }
 }

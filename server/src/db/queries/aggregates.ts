@@ -1,57 +1,93 @@
-import type { TallyRow } from '@minyi/shared/method'
-import { type Kysely, sql } from 'kysely'
+import type { TallyCell } from '@minyi/shared/method'
+import { CompiledQuery, type Kysely } from 'kysely'
 import type { Database } from '../tables.ts'
-import { bulkInsert } from './bulk.ts'
+import { bulkInsert, styleOf } from './bulk.ts'
 
-/** A tally row as the shared method emits it (`tallyToRows`); stored under its campaign. */
-export type AggregateDelta = TallyRow
+/** A cell's delta as the method emits it (`tallyResponse(...).cells[key]`, summed over a transaction). */
+export type AggregateCellDelta = TallyCell
 
-const KEY = ['campaign_id', 'community_id', 'channel', 'flags_key', 'exclusion_key', 'basis_key', 'review_key', 'metric'] as const
+const KEY = ['campaign_id', 'community_id', 'channel', 'flags_key', 'exclusion_key', 'basis_key', 'review_key'] as const
 
-const UPSERT = {
-  name: 'aggregates',
-  table: 'aggregates',
-  columns: [...KEY, 'count'],
-  suffix: `on conflict (${KEY.join(', ')}) do update set count = aggregates.count + excluded.count`,
+const READ = {
+  qmark: `select counts_json from aggregate_cells where ${KEY.map((c) => `${c} = ?`).join(' and ')}`,
+  dollar: `select counts_json from aggregate_cells where ${KEY.map((c, i) => `${c} = $${i + 1}`).join(' and ')}`,
+}
+
+/** SQLite: the transaction already holds the only write lock, so the new counts simply replace the old. */
+const WRITE = {
+  name: 'aggregate_cells_write',
+  table: 'aggregate_cells',
+  columns: [...KEY, 'counts_json'],
+  suffix: `on conflict (${KEY.join(', ')}) do update set counts_json = excluded.counts_json`,
 }
 
 /**
- * Adds the deltas with `count = count + excluded.count`, in multi-row upserts. Rows are expected merged
- * (one per key, or one statement would touch a row twice) and sorted, so that concurrent instances
- * lock keys in the same order.
+ * PostgreSQL, where several instances write at once: the merge happens inside the upsert, under the
+ * row lock that ON CONFLICT DO UPDATE takes, so no delta is lost; rows are sent sorted by key, so
+ * concurrent transactions lock cells in one order. Metrics whose sum is zero are left out.
  */
-export async function addAggregates(db: Kysely<Database>, campaignId: string, rows: readonly AggregateDelta[]): Promise<void> {
-  await bulkInsert(
-    db,
-    UPSERT,
-    rows.map((r) => [campaignId, r.communityId, r.channel, r.flagsKey, r.exclusionKey, r.basisKey, r.reviewKey, r.metric, r.count]),
-    128,
-  )
+const MERGE = {
+  name: 'aggregate_cells_merge',
+  table: 'aggregate_cells',
+  columns: [...KEY, 'counts_json'],
+  suffix: `on conflict (${KEY.join(', ')}) do update set counts_json = (
+    select coalesce(jsonb_object_agg(m, c), '{}'::jsonb)::text from (
+      select m, sum(c) as c from (
+        select key as m, value::bigint as c from jsonb_each_text(aggregate_cells.counts_json::jsonb)
+        union all
+        select key as m, value::bigint as c from jsonb_each_text(excluded.counts_json::jsonb)
+      ) d group by m having sum(c) <> 0
+    ) s)`,
 }
 
-/** Selected under the method's field names, so the rows feed the tally without another pass. */
-export async function listAggregates(db: Kysely<Database>, campaignId: string): Promise<AggregateDelta[]> {
-  const rows = await db
-    .selectFrom('aggregates')
-    .select([
-      'community_id as communityId',
-      'channel',
-      'flags_key as flagsKey',
-      'exclusion_key as exclusionKey',
-      'basis_key as basisKey',
-      'review_key as reviewKey',
-      'metric',
-      'count',
-    ])
-    .where('campaign_id', '=', campaignId)
-    // Zero rows are left by moves (exclusion, review, conflict flag); the tally drops them anyway.
-    .where('count', '<>', 0)
-    .execute()
-  // Written only from TallyRows, so the stored text is one of the method's keys (and counts are integers).
-  return rows as AggregateDelta[]
+/** `stored + delta` as the stored JSON text; zero counts are dropped. */
+export function addCounts(stored: string | undefined, delta: Readonly<Record<string, number>>): string {
+  const counts: Record<string, number> = stored ? JSON.parse(stored) : {}
+  for (const metric in delta) {
+    const sum = (counts[metric] ?? 0) + (delta[metric] ?? 0)
+    if (sum === 0) delete counts[metric]
+    else counts[metric] = sum
+  }
+  return JSON.stringify(counts)
 }
 
-/** One cell of a campaign's aggregate: its coordinates and `metric=count` pairs joined with ';'. */
+const keyOf = (campaignId: string, c: AggregateCellDelta) => [
+  campaignId,
+  c.communityId,
+  c.channel,
+  c.flagsKey,
+  c.exclusionKey,
+  c.basisKey,
+  c.reviewKey,
+]
+
+/**
+ * Adds each cell's summed deltas to its stored counts: one read and one write per touched cell.
+ * Cells are expected merged (one per key) and sorted by key, so concurrent instances lock them in
+ * the same order. Deltas with no non-zero count are expected left out by the caller.
+ */
+export async function addAggregateCells(db: Kysely<Database>, campaignId: string, cells: readonly AggregateCellDelta[]): Promise<void> {
+  if (cells.length === 0) return
+  const style = styleOf(db)
+  if (style === 'dollar') {
+    await bulkInsert(
+      db,
+      MERGE,
+      cells.map((c) => [...keyOf(campaignId, c), addCounts(undefined, c.counts)]),
+      32,
+    )
+    return
+  }
+  const rows: unknown[][] = []
+  for (const c of cells) {
+    const key = keyOf(campaignId, c)
+    const { rows: found } = await db.executeQuery<{ counts_json: string }>(CompiledQuery.raw(READ[style], key))
+    rows.push([...key, addCounts(found[0]?.counts_json, c.counts)])
+  }
+  await bulkInsert(db, WRITE, rows, 32)
+}
+
+/** One cell of a campaign's aggregate: its coordinates and its counts as stored (JSON text). */
 export interface AggregateCellRow {
   communityId: string
   channel: string
@@ -62,15 +98,10 @@ export interface AggregateCellRow {
   counts: string
 }
 
-/**
- * The aggregate folded per cell by the database (`string_agg`, in SQLite ≥ 3.44 and PostgreSQL):
- * about a hundred rows instead of ten thousand, because materialising eight strings per row in
- * JavaScript was most of the indicator's time at a million responses. Metrics are slugs such as
- * `item:q_overall:5` or `mean:k3:7/10`: they never contain '=' or ';'.
- */
+/** Every cell of a campaign: about a hundred rows, whatever the number of responses. */
 export async function listAggregateCells(db: Kysely<Database>, campaignId: string): Promise<AggregateCellRow[]> {
-  const rows = await db
-    .selectFrom('aggregates')
+  return db
+    .selectFrom('aggregate_cells')
     .select([
       'community_id as communityId',
       'channel',
@@ -78,11 +109,8 @@ export async function listAggregateCells(db: Kysely<Database>, campaignId: strin
       'exclusion_key as exclusionKey',
       'basis_key as basisKey',
       'review_key as reviewKey',
-      sql<string>`string_agg(metric || '=' || count, ';')`.as('counts'),
+      'counts_json as counts',
     ])
     .where('campaign_id', '=', campaignId)
-    .where('count', '<>', 0)
-    .groupBy(['community_id', 'channel', 'flags_key', 'exclusion_key', 'basis_key', 'review_key'])
     .execute()
-  return rows
 }

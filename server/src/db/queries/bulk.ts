@@ -14,7 +14,7 @@ const styles = new WeakMap<object, Style>()
 const texts = new Map<string, string>()
 
 /** `?` (SQLite) or `$n` (PostgreSQL): asked of the dialect's own compiler once per Kysely instance. */
-function styleOf(db: Kysely<Database>): Style {
+export function styleOf(db: Kysely<Database>): Style {
   let style = styles.get(db)
   if (!style) {
     style = sql`select ${1}`.compile(db).sql.includes('$1') ? 'dollar' : 'qmark'
