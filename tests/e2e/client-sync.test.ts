@@ -57,6 +57,23 @@ describe.skipIf(!hasBrowser)('resident questionnaire sync in Chromium', () => {
     return { context, page }
   }
 
+  /** One visit online (so the app is cached), then the server stopped for real and `n` answers queued. */
+  async function queueWhileServerDown(n: number): Promise<{ context: BrowserContext; page: Page }> {
+    const { context, page } = await phone()
+    await page.goto(server.url + path)
+    await waitUntilOfflineReady(page)
+    await server.stop()
+    await page.reload()
+    await startQuestionnaire(page)
+    for (let i = 0; i < n; i++) {
+      await answerRatings(page)
+      expect(await submit(page)).toBe('已保存，联网后自动发送')
+      await page.getByRole('button', { name: /再填一份/ }).click()
+    }
+    expect(await countStore(page, 'outbox')).toBe(n)
+    return { context, page }
+  }
+
   it('should count an online submit in the indicator when the resident submits', async () => {
     const before = await received(server.url, admin, campaignId)
     const { context, page } = await phone()
@@ -71,19 +88,7 @@ describe.skipIf(!hasBrowser)('resident questionnaire sync in Chromium', () => {
 
   it('should keep 5 offline answers through a reload and store each once when the server returns', async () => {
     const before = await received(server.url, admin, campaignId)
-    const { context, page } = await phone()
-    await page.goto(server.url + path)
-    await waitUntilOfflineReady(page)
-
-    await server.stop()
-    await page.reload()
-    await startQuestionnaire(page)
-    for (let i = 0; i < 5; i++) {
-      await answerRatings(page)
-      expect(await submit(page)).toBe('已保存，联网后自动发送')
-      await page.getByRole('button', { name: /再填一份/ }).click()
-    }
-    expect(await countStore(page, 'outbox')).toBe(5)
+    const { context, page } = await queueWhileServerDown(5)
 
     // Still offline: the reloaded page comes from the service worker, the outbox from IndexedDB.
     await page.reload()
@@ -102,18 +107,7 @@ describe.skipIf(!hasBrowser)('resident questionnaire sync in Chromium', () => {
 
   it('should store every response once when the server is killed with SIGKILL during a flush', async () => {
     const before = await received(server.url, admin, campaignId)
-    const { context, page } = await phone()
-    await page.goto(server.url + path)
-    await waitUntilOfflineReady(page)
-    await server.stop()
-    await page.reload()
-    await startQuestionnaire(page)
-    for (let i = 0; i < 3; i++) {
-      await answerRatings(page)
-      expect(await submit(page)).toBe('已保存，联网后自动发送')
-      await page.getByRole('button', { name: /再填一份/ }).click()
-    }
-    expect(await countStore(page, 'outbox')).toBe(3)
+    const { context, page } = await queueWhileServerDown(3)
 
     // The first flush after the restart reaches the server, which stores the batch and is then
     // killed before the answer gets back: the worst case, a lost acknowledgement. The route is in
@@ -158,18 +152,7 @@ describe.skipIf(!hasBrowser)('resident questionnaire sync in Chromium', () => {
 
   it('should let the service worker send the outbox with no page open when Background Sync fires', async () => {
     const before = await received(server.url, admin, campaignId)
-    const { context, page } = await phone()
-    await page.goto(server.url + path)
-    await waitUntilOfflineReady(page)
-    await server.stop()
-    await page.reload()
-    await startQuestionnaire(page)
-    for (let i = 0; i < 2; i++) {
-      await answerRatings(page)
-      expect(await submit(page)).toBe('已保存，联网后自动发送')
-      await page.getByRole('button', { name: /再填一份/ }).click()
-    }
-    expect(await countStore(page, 'outbox')).toBe(2)
+    const { context, page } = await queueWhileServerDown(2)
 
     // A blank tab keeps a DevTools session to fire the sync event; the app's page is closed.
     const blank = await context.newPage()
@@ -219,17 +202,7 @@ describe.skipIf(!hasBrowser)('resident questionnaire sync in Chromium', () => {
 
   it('should store each response once when the exported file is imported and the phone later syncs too', async () => {
     const before = await received(server.url, admin, campaignId)
-    const { context, page } = await phone()
-    await page.goto(server.url + path)
-    await waitUntilOfflineReady(page)
-    await server.stop()
-    await page.reload()
-    await startQuestionnaire(page)
-    for (let i = 0; i < 2; i++) {
-      await answerRatings(page)
-      expect(await submit(page)).toBe('已保存，联网后自动发送')
-      await page.getByRole('button', { name: /再填一份/ }).click()
-    }
+    const { context, page } = await queueWhileServerDown(2)
     // Last resort of C2: the resident hands the exported file to a worker, who imports it.
     await page.goto(server.url)
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出未发送的答卷' }).click()])
