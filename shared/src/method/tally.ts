@@ -1,7 +1,7 @@
 import type { Flag } from '../schemas/campaign.ts'
 import type { Channel } from '../schemas/common.ts'
 import type { Answers, Question } from '../schemas/questionnaire.ts'
-import { NA, overallQuestion, ratingQuestions, topScores } from './scales.ts'
+import { NA, overallQuestion, ratingQuestions } from './scales.ts'
 
 /**
  * The indicator's aggregate: integer counts only, so it is order-independent and exactly
@@ -92,17 +92,39 @@ export function emptyTally(): Tally {
   return { cells: {} }
 }
 
+interface RatingPlan {
+  rating: readonly { id: string; scores: readonly number[] }[]
+  overallId: string | undefined
+  maxSize: number
+}
+
+// Ingest tallies every response against one of a few questionnaire versions: derive the rating
+// items and their score order once per questions array (arrays are never mutated once published).
+const plans = new WeakMap<readonly Question[], RatingPlan>()
+
+function ratingPlan(questions: readonly Question[]): RatingPlan {
+  let plan = plans.get(questions)
+  if (!plan) {
+    const rating = ratingQuestions(questions)
+    plan = {
+      rating: rating.map((q) => ({ id: q.id, scores: q.scale.options.map((o) => o.score) })),
+      overallId: overallQuestion(questions)?.id,
+      maxSize: Math.max(0, ...rating.map((q) => q.scale.options.length)),
+    }
+    plans.set(questions, plan)
+  }
+  return plan
+}
+
 /** The delta one response adds, counted against the questions of the version it answered. */
 export function tallyResponse(questions: readonly Question[], response: TallyResponseInput): Tally {
   const counts: Record<string, number> = { n: 1 }
-  const rating = ratingQuestions(questions)
-  const overall = overallQuestion(questions)
-  const overallAnswer = overall ? response.answers[overall.id] : undefined
+  const { rating, overallId, maxSize } = ratingPlan(questions)
+  const overallAnswer = overallId !== undefined ? response.answers[overallId] : undefined
   const overallMetric = typeof overallAnswer === 'number' ? String(overallAnswer) : overallAnswer === NA ? NA : 'missing'
   counts[`overall:${overallMetric}`] = 1
 
   let rated = 0
-  const maxSize = Math.max(0, ...rating.map((q) => q.scale.options.length))
   const satisfiedAtK = new Array<number>(Math.max(0, maxSize - 1)).fill(0)
   for (const q of rating) {
     const a = response.answers[q.id]
@@ -110,7 +132,10 @@ export function tallyResponse(questions: readonly Question[], response: TallyRes
     if (typeof a !== 'number') continue
     counts[`item:${q.id}:${a}`] = 1
     rated++
-    for (let k = 1; k < maxSize; k++) if (topScores(q.scale, k).includes(a)) satisfiedAtK[k - 1] = (satisfiedAtK[k - 1] ?? 0) + 1
+    // The answer is among the item's k best options exactly when its rank (0 = best) is below k;
+    // a score not on the scale (rank -1) is never satisfied.
+    const rank = q.scores.indexOf(a)
+    if (rank >= 0) for (let k = rank + 1; k < maxSize; k++) satisfiedAtK[k - 1] = (satisfiedAtK[k - 1] ?? 0) + 1
   }
   if (rated === 0) counts['mean:none'] = 1
   else for (const [i, s] of satisfiedAtK.entries()) counts[`mean:k${i + 1}:${s}/${rated}`] = 1
