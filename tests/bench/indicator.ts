@@ -3,17 +3,17 @@
 // GET /api/v1/campaigns/:id/indicator from the aggregates (median of 21 calls) and with ?recompute=1
 // from the raw rows. Options: --responses N (default 1000000), --runs N (default 21).
 import { mkdtempSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
-import { computeFlags, durationSeconds, flagsKey, ratedAnswersOf, tallyResponse } from '@minyi/shared/method'
+import { addIntoTally, computeFlags, durationSeconds, emptyTally, flagsKey, ratedAnswersOf, tallyResponse } from '@minyi/shared/method'
 import type { Channel } from '@minyi/shared/schemas'
 import { openDb } from '../../server/src/db/index.ts'
 import { loadEnv } from '../../server/src/env.ts'
 import { loadCampaignContext } from '../../server/src/services/campaign-context.ts'
 import { seedDemo } from '../../server/src/services/demo.ts'
 import { makeItems } from './lib/data.ts'
+import { directWriter, openRawSqlite } from './lib/direct-sqlite.ts'
 import { startBuiltServer } from './lib/server.ts'
 
 const args = process.argv.slice(2)
@@ -24,15 +24,6 @@ const opt = (name: string, dflt: number) => {
 const TOTAL = opt('responses', 1_000_000)
 const RUNS = opt('runs', 21)
 const CHUNK = 10_000
-
-type SqliteConstructor = new (
-  path: string,
-) => {
-  pragma(s: string): unknown
-  prepare(sql: string): { run(...params: unknown[]): unknown; get(...params: unknown[]): unknown }
-  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void
-  close(): void
-}
 
 /** Loads TOTAL responses of the demo campaign and their kept aggregate cells; returns the campaign id. */
 async function load(path: string): Promise<string> {
@@ -47,33 +38,14 @@ async function load(path: string): Promise<string> {
   const communityIds = [...ctx.communities.keys()]
   await opened.close()
 
-  const Database = createRequire(new URL('../../server/package.json', import.meta.url))('better-sqlite3') as SqliteConstructor
-  const db = new Database(path)
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = OFF')
-  const insert = db.prepare(
-    `insert into responses (id, campaign_id, questionnaire_version, community_id, channel, device_id, worker_id, household_key, symposium_id,
-      started_at, submitted_at, received_at, answers_json, flags, exclusion, review, content_hash, test, evidence_json)
-     values (?, ?, ?, ?, ?, ?, null, null, null, ?, ?, ?, ?, ?, ?, null, ?, ?, null)`,
-  )
-  // The kept aggregates as the server keeps them: one row per cell with its counts as JSON, each
-  // touched cell read, added to and written back once per chunk.
-  const readCell = db.prepare(
-    `select counts_json from aggregate_cells
-     where campaign_id = ? and community_id = ? and channel = ? and flags_key = ? and exclusion_key = ? and basis_key = ? and review_key = ?`,
-  )
-  const writeCell = db.prepare(
-    `insert into aggregate_cells (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key, counts_json)
-     values (?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key)
-     do update set counts_json = excluded.counts_json`,
-  )
+  const db = openRawSqlite(path, 'OFF')
+  const write = directWriter(db)
   const channels: Channel[] = ['qr', 'qr', 'qr', 'door', 'paper', 'symposium']
   const publishedAt = ctx.row.published_at
   const closesAt = ctx.row.closes_at
   const writeChunk = db.transaction((start: number) => {
     const items = makeItems(CHUNK, { campaignId, version: version.version, communityIds }, Date.now(), start + 1)
-    const cells = new Map<string, { cell: string[]; counts: Record<string, number> }>()
+    const tally = emptyTally()
     const receivedAt = new Date().toISOString()
     items.forEach((item, i) => {
       const n = start + i
@@ -92,46 +64,33 @@ async function load(path: string): Promise<string> {
         closesAt,
       })
       const test = n % 997 === 0
-      insert.run(
-        item.id,
+      write.response({
+        id: item.id,
         campaignId,
-        version.version,
-        item.communityId,
-        channel,
-        `bench-device-${Math.floor(n / 5)}`,
-        item.startedAt,
-        item.submittedAt,
-        receivedAt,
-        JSON.stringify(item.answers),
-        flagsKey(flags),
-        test ? 'test' : null,
-        'bench',
-        test ? 1 : 0,
-      )
-      const tally = tallyResponse(version.questions, {
+        version: version.version,
         communityId: item.communityId,
         channel,
-        answers: item.answers,
-        flags,
+        deviceId: `bench-device-${Math.floor(n / 5)}`,
+        startedAt: item.startedAt,
+        submittedAt: item.submittedAt,
+        receivedAt,
+        answersJson: JSON.stringify(item.answers),
+        flagsKey: flagsKey(flags),
         exclusion: test ? 'test' : null,
+        contentHash: 'bench',
       })
-      for (const [key, cell] of Object.entries(tally.cells)) {
-        let sum = cells.get(key)
-        if (!sum) {
-          sum = { cell: [cell.communityId, cell.channel, cell.flagsKey, cell.exclusionKey, cell.basisKey, cell.reviewKey], counts: {} }
-          cells.set(key, sum)
-        }
-        for (const [metric, count] of Object.entries(cell.counts)) sum.counts[metric] = (sum.counts[metric] ?? 0) + count
-      }
+      addIntoTally(
+        tally,
+        tallyResponse(version.questions, {
+          communityId: item.communityId,
+          channel,
+          answers: item.answers,
+          flags,
+          exclusion: test ? 'test' : null,
+        }),
+      )
     })
-    for (const key of [...cells.keys()].sort()) {
-      const sum = cells.get(key)
-      if (!sum) continue
-      const stored = readCell.get(campaignId, ...sum.cell) as { counts_json: string } | undefined
-      const counts: Record<string, number> = stored ? JSON.parse(stored.counts_json) : {}
-      for (const metric in sum.counts) counts[metric] = (counts[metric] ?? 0) + (sum.counts[metric] ?? 0)
-      writeCell.run(campaignId, ...sum.cell, JSON.stringify(counts))
-    }
+    write.tally(campaignId, tally)
   })
   const started = performance.now()
   for (let start = 0; start < TOTAL; start += CHUNK) {

@@ -4,7 +4,6 @@
 // process. Prints both rates, their ratio and the server's peak RSS.
 // Options: --responses N (default 100000), --clients N (default 4).
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { TEMPLATE_QUESTIONNAIRE } from '@minyi/shared'
@@ -12,6 +11,7 @@ import { addIntoTally, computeFlags, durationSeconds, emptyTally, flagsKey, rate
 import { openDb } from '../../server/src/db/index.ts'
 import { canonicalJson, sha256Hex } from '../../server/src/services/hashing.ts'
 import { type BenchItem, makeItems } from './lib/data.ts'
+import { directWriter, openRawSqlite } from './lib/direct-sqlite.ts'
 import { startBuiltServer } from './lib/server.ts'
 
 const args = process.argv.slice(2)
@@ -105,16 +105,6 @@ async function post(base: string, body: string) {
   return r.json()
 }
 
-/** What this script uses of better-sqlite3 (a dependency of the server package, not of tests/). */
-type SqliteConstructor = new (
-  path: string,
-) => {
-  pragma(s: string): unknown
-  prepare(sql: string): { run(...params: unknown[]): unknown; get(...params: unknown[]): unknown }
-  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void
-  close(): void
-}
-
 /**
  * The same responses, flags, aggregate deltas and evidence entries written straight into a fresh SQLite
  * file with better-sqlite3 prepared statements, one transaction per 100 — no HTTP, no validation.
@@ -125,31 +115,8 @@ async function direct(items: BenchItem[]): Promise<number> {
   // The server's migrations make the same schema; then close Kysely and write with the raw driver.
   const opened = await openDb({ sqlitePath: path })
   await opened.close()
-  const requireFromServer = createRequire(new URL('../../server/package.json', import.meta.url))
-  const Database = requireFromServer('better-sqlite3') as SqliteConstructor
-  const db = new Database(path)
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = NORMAL')
-  const insertResponse = db.prepare(
-    `insert into responses (id, campaign_id, questionnaire_version, community_id, channel, device_id, worker_id, household_key, symposium_id,
-      started_at, submitted_at, received_at, answers_json, flags, exclusion, review, content_hash, test, evidence_json)
-     values (?, ?, ?, ?, ?, ?, null, null, null, ?, ?, ?, ?, ?, null, null, ?, 0, null)`,
-  )
-  // The kept aggregates as the server keeps them: one row per cell, its counts as JSON; each touched
-  // cell is read, added to and written back once per transaction.
-  const readCell = db.prepare(
-    `select counts_json from aggregate_cells
-     where campaign_id = ? and community_id = ? and channel = ? and flags_key = ? and exclusion_key = ? and basis_key = ? and review_key = ?`,
-  )
-  const writeCell = db.prepare(
-    `insert into aggregate_cells (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key, counts_json)
-     values (?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key)
-     do update set counts_json = excluded.counts_json`,
-  )
-  const insertEvidence = db.prepare(
-    'insert into evidence_log (campaign_id, seq, response_id, content_hash, prev_hash, hash, at) values (?, ?, ?, ?, ?, ?, ?)',
-  )
+  const db = openRawSqlite(path, 'NORMAL')
+  const write = directWriter(db)
   const questions = TEMPLATE_QUESTIONNAIRE.questions
   let seq = 0
   let prev = '0'.repeat(64)
@@ -171,46 +138,31 @@ async function direct(items: BenchItem[]): Promise<number> {
       })
       const hash = sha256Hex(canonicalJson(item))
       const key = flagsKey(flags)
-      insertResponse.run(
-        item.id,
-        item.campaignId,
-        item.questionnaireVersion,
-        item.communityId,
-        item.channel,
+      write.response({
+        id: item.id,
+        campaignId: item.campaignId,
+        version: item.questionnaireVersion,
+        communityId: item.communityId,
+        channel: item.channel,
         deviceId,
-        item.startedAt,
-        item.submittedAt,
+        startedAt: item.startedAt,
+        submittedAt: item.submittedAt,
         receivedAt,
-        JSON.stringify(item.answers),
-        key,
-        hash,
-      )
+        answersJson: JSON.stringify(item.answers),
+        flagsKey: key,
+        exclusion: null,
+        contentHash: hash,
+      })
       addIntoTally(
         tally,
         tallyResponse(questions, { communityId: item.communityId, channel: item.channel, answers: item.answers, flags, exclusion: null }),
       )
       seq++
       const chained = sha256Hex(`${prev}|${seq}|${item.id}|${hash}`)
-      insertEvidence.run(item.campaignId, seq, item.id, hash, prev, chained, receivedAt)
+      write.evidence(item.campaignId, seq, item.id, hash, prev, chained, receivedAt)
       prev = chained
     })
-    for (const key of Object.keys(tally.cells).sort()) {
-      const cell = tally.cells[key]
-      if (!cell) continue
-      const coordinates = [
-        batch[0]?.campaignId,
-        cell.communityId,
-        cell.channel,
-        cell.flagsKey,
-        cell.exclusionKey,
-        cell.basisKey,
-        cell.reviewKey,
-      ]
-      const stored = readCell.get(...coordinates) as { counts_json: string } | undefined
-      const counts: Record<string, number> = stored ? JSON.parse(stored.counts_json) : {}
-      for (const metric in cell.counts) counts[metric] = (counts[metric] ?? 0) + (cell.counts[metric] ?? 0)
-      writeCell.run(...coordinates, JSON.stringify(counts))
-    }
+    write.tally(batch[0]?.campaignId ?? '', tally)
   })
   const started = performance.now()
   for (let i = 0; i < items.length; i += BATCH) writeBatch(items.slice(i, i + BATCH), `bench-device-${i / BATCH}`)
