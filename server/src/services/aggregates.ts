@@ -1,4 +1,4 @@
-import { cellKey, flagsOfKey, type Tally, type TallyCell, type TallyResponseInput, tallyResponse } from '@minyi/shared/method'
+import { addResponseCounts, cellKey, flagsOfKey, responseCell, type Tally, type TallyCell, type TallyResponseInput } from '@minyi/shared/method'
 import type { Answers, Channel, Question } from '@minyi/shared/schemas'
 import { type AggregateCellRow, addAggregateCells } from '../db/queries/aggregates.ts'
 import type { ResponseRow } from '../db/queries/responses.ts'
@@ -24,7 +24,7 @@ export function tallyInputOf(
 /**
  * Collects the aggregate deltas of one transaction per campaign and cell, so each touched cell is read,
  * added to and written back once however many responses touched it. The deltas come from the
- * method's `tallyResponse`; summing them here per cell is only integer addition.
+ * method's `responseCell` and `addResponseCounts` (what `tallyResponse` is made of), summed per cell.
  */
 export class TallyBatch {
   private readonly byCampaign = new Map<string, Map<string, TallyCell>>()
@@ -35,26 +35,14 @@ export class TallyBatch {
       cells = new Map()
       this.byCampaign.set(campaignId, cells)
     }
-    const delta = tallyResponse(questions, response).cells
-    for (const key in delta) {
-      const cell = delta[key]
-      if (!cell) continue
-      let sum = cells.get(key)
-      if (!sum) {
-        sum = {
-          communityId: cell.communityId,
-          channel: cell.channel,
-          flagsKey: cell.flagsKey,
-          exclusionKey: cell.exclusionKey,
-          basisKey: cell.basisKey,
-          reviewKey: cell.reviewKey,
-          counts: {},
-        }
-        cells.set(key, sum)
-      }
-      const counts = sum.counts
-      for (const metric in cell.counts) counts[metric] = (counts[metric] ?? 0) + sign * (cell.counts[metric] ?? 0)
+    const coordinates = responseCell(questions, response)
+    const key = cellKey(coordinates)
+    let sum = cells.get(key)
+    if (!sum) {
+      sum = { ...coordinates, counts: {} }
+      cells.set(key, sum)
     }
+    addResponseCounts(sum.counts, questions, response.answers, sign)
   }
 
   /** Campaigns in sorted order and cells sorted by key: concurrent instances then lock cells in one order. */

@@ -76,6 +76,8 @@ export interface TallyResponseInput {
 
 /** Sorted, de-duplicated, joined with ','. */
 export function flagsKey(flags: readonly string[]): string {
+  if (flags.length === 0) return ''
+  if (flags.length === 1) return flags[0] ?? ''
   return [...new Set(flags)].sort().join(',')
 }
 
@@ -85,21 +87,31 @@ export function flagsOfKey(key: string): Flag[] {
 
 /** Coordinates never contain '|' (uuids, enums, flag names), so the join is unambiguous. */
 export function cellKey(c: CellCoordinates): string {
-  return [c.communityId, c.channel, c.flagsKey, c.exclusionKey, c.basisKey, c.reviewKey].join('|')
+  return `${c.communityId}|${c.channel}|${c.flagsKey}|${c.exclusionKey}|${c.basisKey}|${c.reviewKey}`
 }
 
 export function emptyTally(): Tally {
   return { cells: {} }
 }
 
+interface RatedItemPlan {
+  id: string
+  /** Metric name and rank (0 = best) of each score on the item's scale. */
+  byScore: Map<number, { metric: string; rank: number }>
+  naMetric: string
+}
+
 interface RatingPlan {
-  rating: readonly { id: string; scores: readonly number[] }[]
+  rating: readonly RatedItemPlan[]
   overallId: string | undefined
   maxSize: number
+  /** `mean:k<k>:<s>/<r>` names, built on first use: meanMetric[k - 1][r][s]. */
+  meanMetric: string[][][]
 }
 
 // Ingest tallies every response against one of a few questionnaire versions: derive the rating
-// items and their score order once per questions array (arrays are never mutated once published).
+// items, their score order and the metric names once per questions array (arrays are never
+// mutated once published), so a response costs lookups instead of string building.
 const plans = new WeakMap<readonly Question[], RatingPlan>()
 
 function ratingPlan(questions: readonly Question[]): RatingPlan {
@@ -107,48 +119,81 @@ function ratingPlan(questions: readonly Question[]): RatingPlan {
   if (!plan) {
     const rating = ratingQuestions(questions)
     plan = {
-      rating: rating.map((q) => ({ id: q.id, scores: q.scale.options.map((o) => o.score) })),
+      rating: rating.map((q) => ({
+        id: q.id,
+        byScore: new Map(q.scale.options.map((o, rank) => [o.score, { metric: `item:${q.id}:${o.score}`, rank }])),
+        naMetric: `item:${q.id}:${NA}`,
+      })),
       overallId: overallQuestion(questions)?.id,
       maxSize: Math.max(0, ...rating.map((q) => q.scale.options.length)),
+      meanMetric: [],
     }
     plans.set(questions, plan)
   }
   return plan
 }
 
-/** The delta one response adds, counted against the questions of the version it answered. */
-export function tallyResponse(questions: readonly Question[], response: TallyResponseInput): Tally {
-  const counts: Record<string, number> = { n: 1 }
-  const { rating, overallId, maxSize } = ratingPlan(questions)
-  const overallAnswer = overallId !== undefined ? response.answers[overallId] : undefined
-  const overallMetric = typeof overallAnswer === 'number' ? String(overallAnswer) : overallAnswer === NA ? NA : 'missing'
-  counts[`overall:${overallMetric}`] = 1
+function meanMetric(plan: RatingPlan, k: number, s: number, rated: number): string {
+  const byRated = (plan.meanMetric[k - 1] ??= [])
+  const bySatisfied = (byRated[rated] ??= [])
+  return (bySatisfied[s] ??= `mean:k${k}:${s}/${rated}`)
+}
 
-  let rated = 0
-  const satisfiedAtK = new Array<number>(Math.max(0, maxSize - 1)).fill(0)
-  for (const q of rating) {
-    const a = response.answers[q.id]
-    if (a === NA) counts[`item:${q.id}:${NA}`] = 1
-    if (typeof a !== 'number') continue
-    counts[`item:${q.id}:${a}`] = 1
-    rated++
-    // The answer is among the item's k best options exactly when its rank (0 = best) is below k;
-    // a score not on the scale (rank -1) is never satisfied.
-    const rank = q.scores.indexOf(a)
-    if (rank >= 0) for (let k = rank + 1; k < maxSize; k++) satisfiedAtK[k - 1] = (satisfiedAtK[k - 1] ?? 0) + 1
-  }
-  if (rated === 0) counts['mean:none'] = 1
-  else for (const [i, s] of satisfiedAtK.entries()) counts[`mean:k${i + 1}:${s}/${rated}`] = 1
-
-  const cell: TallyCell = {
+/** The cell a response is counted in (its coordinates; see the top of this file). */
+export function responseCell(questions: readonly Question[], response: TallyResponseInput): CellCoordinates {
+  const { rating, overallId } = ratingPlan(questions)
+  const answers = response.answers
+  const overall = overallId !== undefined ? answers[overallId] : undefined
+  return {
     communityId: response.communityId,
     channel: response.channel,
     flagsKey: flagsKey(response.flags),
     exclusionKey: response.exclusion ?? '',
-    basisKey: overallMetric !== NA && overallMetric !== 'missing' ? 'overall' : rated > 0 ? 'items' : 'none',
+    basisKey: typeof overall === 'number' ? 'overall' : rating.some((q) => typeof answers[q.id] === 'number') ? 'items' : 'none',
     reviewKey: response.review === 'include' ? 'include' : '',
-    counts,
   }
+}
+
+/**
+ * Adds `sign` × the response's metrics into `counts` in place (a cell's counts: zeros may be left
+ * for the caller to drop). Ingest sums a transaction's responses straight into their cells this way;
+ * `tallyResponse` is the same count into a fresh object.
+ */
+export function addResponseCounts(counts: Record<string, number>, questions: readonly Question[], answers: Answers, sign: 1 | -1 = 1): void {
+  const plan = ratingPlan(questions)
+  const { rating, overallId, maxSize } = plan
+  const bump = (metric: string) => {
+    counts[metric] = (counts[metric] ?? 0) + sign
+  }
+  bump('n')
+  const overall = overallId !== undefined ? answers[overallId] : undefined
+  bump(typeof overall === 'number' ? `overall:${overall}` : overall === NA ? `overall:${NA}` : 'overall:missing')
+
+  let rated = 0
+  const satisfiedAtK = new Array<number>(Math.max(0, maxSize - 1)).fill(0)
+  for (const q of rating) {
+    const a = answers[q.id]
+    if (a === NA) bump(q.naMetric)
+    if (typeof a !== 'number') continue
+    rated++
+    // The answer is among the item's k best options exactly when its rank (0 = best) is below k;
+    // a score not on the scale is counted under its own name and never satisfied.
+    const known = q.byScore.get(a)
+    if (!known) {
+      bump(`item:${q.id}:${a}`)
+      continue
+    }
+    bump(known.metric)
+    for (let k = known.rank + 1; k < maxSize; k++) satisfiedAtK[k - 1] = (satisfiedAtK[k - 1] ?? 0) + 1
+  }
+  if (rated === 0) bump('mean:none')
+  else for (let i = 0; i < satisfiedAtK.length; i++) bump(meanMetric(plan, i + 1, satisfiedAtK[i] ?? 0, rated))
+}
+
+/** The delta one response adds, counted against the questions of the version it answered. */
+export function tallyResponse(questions: readonly Question[], response: TallyResponseInput): Tally {
+  const cell: TallyCell = { ...responseCell(questions, response), counts: {} }
+  addResponseCounts(cell.counts, questions, response.answers)
   return { cells: { [cellKey(cell)]: cell } }
 }
 
