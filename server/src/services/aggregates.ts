@@ -1,4 +1,12 @@
-import { addResponseCounts, cellKey, flagsOfKey, responseCell, type Tally, type TallyCell, type TallyResponseInput } from '@minyi/shared/method'
+import {
+  addResponseCounts,
+  cellKey,
+  flagsOfKey,
+  responseCell,
+  type Tally,
+  type TallyCell,
+  type TallyResponseInput,
+} from '@minyi/shared/method'
 import type { Answers, Channel, Question } from '@minyi/shared/schemas'
 import { type AggregateCellRow, addAggregateCells } from '../db/queries/aggregates.ts'
 import type { ResponseRow } from '../db/queries/responses.ts'

@@ -134,9 +134,12 @@ function ratingPlan(questions: readonly Question[]): RatingPlan {
 }
 
 function meanMetric(plan: RatingPlan, k: number, s: number, rated: number): string {
-  const byRated = (plan.meanMetric[k - 1] ??= [])
-  const bySatisfied = (byRated[rated] ??= [])
-  return (bySatisfied[s] ??= `mean:k${k}:${s}/${rated}`)
+  plan.meanMetric[k - 1] ??= []
+  const byRated = plan.meanMetric[k - 1] as string[][]
+  byRated[rated] ??= []
+  const bySatisfied = byRated[rated] as string[]
+  bySatisfied[s] ??= `mean:k${k}:${s}/${rated}`
+  return bySatisfied[s] as string
 }
 
 /** The cell a response is counted in (its coordinates; see the top of this file). */
@@ -159,7 +162,12 @@ export function responseCell(questions: readonly Question[], response: TallyResp
  * for the caller to drop). Ingest sums a transaction's responses straight into their cells this way;
  * `tallyResponse` is the same count into a fresh object.
  */
-export function addResponseCounts(counts: Record<string, number>, questions: readonly Question[], answers: Answers, sign: 1 | -1 = 1): void {
+export function addResponseCounts(
+  counts: Record<string, number>,
+  questions: readonly Question[],
+  answers: Answers,
+  sign: 1 | -1 = 1,
+): void {
   const plan = ratingPlan(questions)
   const { rating, overallId, maxSize } = plan
   const bump = (metric: string) => {
