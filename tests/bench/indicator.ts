@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
-import { addIntoTally, computeFlags, durationSeconds, emptyTally, flagsKey, ratedAnswersOf, tallyResponse } from '@minyi/shared/method'
+import { addResponseInto, computeFlags, durationSeconds, emptyTally, flagsKey, ratedAnswersOf } from '@minyi/shared/method'
 import type { Channel } from '@minyi/shared/schemas'
 import { openDb } from '../../server/src/db/index.ts'
 import { loadEnv } from '../../server/src/env.ts'
@@ -79,16 +79,13 @@ async function load(path: string): Promise<string> {
         exclusion: test ? 'test' : null,
         contentHash: 'bench',
       })
-      addIntoTally(
-        tally,
-        tallyResponse(version.questions, {
-          communityId: item.communityId,
-          channel,
-          answers: item.answers,
-          flags,
-          exclusion: test ? 'test' : null,
-        }),
-      )
+      addResponseInto(tally, version.questions, {
+        communityId: item.communityId,
+        channel,
+        answers: item.answers,
+        flags,
+        exclusion: test ? 'test' : null,
+      })
     })
     write.tally(campaignId, tally)
   })

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { TEMPLATE_QUESTIONNAIRE } from '@minyi/shared'
-import { addIntoTally, computeFlags, durationSeconds, emptyTally, flagsKey, ratedAnswersOf, tallyResponse } from '@minyi/shared/method'
+import { addResponseInto, computeFlags, durationSeconds, emptyTally, flagsKey, ratedAnswersOf } from '@minyi/shared/method'
 import { openDb } from '../../server/src/db/index.ts'
 import { canonicalJson, sha256Hex } from '../../server/src/services/hashing.ts'
 import { type BenchItem, makeItems } from './lib/data.ts'
@@ -153,10 +153,13 @@ async function direct(items: BenchItem[]): Promise<number> {
         exclusion: null,
         contentHash: hash,
       })
-      addIntoTally(
-        tally,
-        tallyResponse(questions, { communityId: item.communityId, channel: item.channel, answers: item.answers, flags, exclusion: null }),
-      )
+      addResponseInto(tally, questions, {
+        communityId: item.communityId,
+        channel: item.channel,
+        answers: item.answers,
+        flags,
+        exclusion: null,
+      })
       seq++
       const chained = sha256Hex(`${prev}|${seq}|${item.id}|${hash}`)
       write.evidence(item.campaignId, seq, item.id, hash, prev, chained, receivedAt)

@@ -3,7 +3,7 @@ import type { Indicator } from '../schemas/indicator.ts'
 import type { Question } from '../schemas/questionnaire.ts'
 import { MethodError } from './errors.ts'
 import { type CommunityInput, indicatorFromTally } from './indicator.ts'
-import { addIntoTally, emptyTally, type Tally, type TallyResponseInput, tallyResponse } from './tally.ts'
+import { addResponseInto, emptyTally, type Tally, type TallyResponseInput } from './tally.ts'
 
 export interface QuestionnaireVersionInput {
   version: number
@@ -40,7 +40,7 @@ export function tallyAll(questionnaires: readonly QuestionnaireVersionInput[], r
     const questions = r.questionnaireVersion === undefined ? current : byVersion.get(r.questionnaireVersion)
     if (!questions)
       throw new MethodError('questionnaire_version_unknown', `response ${r.id ?? ''} answered unknown version ${r.questionnaireVersion}`)
-    addIntoTally(out, tallyResponse(questions, r))
+    addResponseInto(out, questions, r)
   }
   return out
 }

@@ -198,11 +198,22 @@ export function addResponseCounts(
   else for (let i = 0; i < satisfiedAtK.length; i++) bump(meanMetric(plan, i + 1, satisfiedAtK[i] ?? 0, rated))
 }
 
+/** Adds one response into `target` in place (its cell's counts grow; nothing falls to zero). */
+export function addResponseInto(target: Tally, questions: readonly Question[], response: TallyResponseInput): Tally {
+  const coordinates = responseCell(questions, response)
+  const key = cellKey(coordinates)
+  let cell = target.cells[key]
+  if (!cell) {
+    cell = { ...coordinates, counts: {} }
+    target.cells[key] = cell
+  }
+  addResponseCounts(cell.counts, questions, response.answers)
+  return target
+}
+
 /** The delta one response adds, counted against the questions of the version it answered. */
 export function tallyResponse(questions: readonly Question[], response: TallyResponseInput): Tally {
-  const cell: TallyCell = { ...responseCell(questions, response), counts: {} }
-  addResponseCounts(cell.counts, questions, response.answers)
-  return { cells: { [cellKey(cell)]: cell } }
+  return addResponseInto(emptyTally(), questions, response)
 }
 
 /** Adds `delta` × `sign` into `target` in place, dropping what falls to zero. */
