@@ -18,6 +18,8 @@ const OUTBOX_IDLE_START_MS = 6_000
 function afterLoad() {
   const update = useUpdateStore(pinia)
   void import('./pwa/register.ts').then((m) => m.registerServiceWorker(update.offer))
+  // The evaluator console has no outbox of its own.
+  if (/^\/console(\/|$)/.test(window.location.pathname)) return
   const start = () => void useOutboxStore(pinia).start()
   for (const type of ['pointerdown', 'keydown'] as const) window.addEventListener(type, start, { once: true, passive: true })
   setTimeout(

@@ -1,0 +1,77 @@
+import type { CampaignDetail, CampaignLink, CampaignSummary, Device, Flag, Indicator, StaffUser } from '@minyi/shared/schemas'
+
+/**
+ * The console's calls to the server's JSON API. The session is the HttpOnly cookie set by
+ * `POST /api/v1/auth/login` (same origin, so the server's Origin check on writes passes); no token
+ * is kept in script-readable storage. Every non-2xx answer becomes an `ApiError` with the server's
+ * stable `code`.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch {
+    throw new ApiError(0, 'network_error', 'network')
+  }
+  if (res.status === 204) return undefined as T
+  const data = (await res.json().catch(() => null)) as { code?: string; message?: string } | null
+  if (!res.ok) throw new ApiError(res.status, data?.code ?? 'http_error', data?.message ?? `HTTP ${res.status}`)
+  return data as T
+}
+
+export interface Me {
+  user: StaffUser
+  session: { id: string; via: string; expiresAt: string }
+}
+
+export interface FlaggedResponse {
+  id: string
+  communityId: string
+  channel: string
+  questionnaireVersion: number
+  deviceId: string
+  workerId: string | null
+  startedAt: string
+  submittedAt: string
+  receivedAt: string
+  answers: Record<string, unknown>
+  flags: Flag[]
+  exclusion: string | null
+  review: string | null
+}
+
+export interface ChainVerdict {
+  ok: boolean
+  length: number
+  firstBadSeq: number | null
+}
+
+export const api = {
+  me: () => call<Me>('GET', '/auth/me'),
+  login: (login: string, password: string) => call<unknown>('POST', '/auth/login', { login, password }),
+  logout: () => call<void>('POST', '/auth/logout'),
+  campaigns: () => call<CampaignSummary[]>('GET', '/campaigns'),
+  campaign: (id: string) => call<CampaignDetail>('GET', `/campaigns/${encodeURIComponent(id)}`),
+  indicator: (id: string) => call<Indicator>('GET', `/campaigns/${encodeURIComponent(id)}/indicator`),
+  links: (id: string) => call<CampaignLink[]>('GET', `/campaigns/${encodeURIComponent(id)}/links`),
+  devices: (id: string) => call<Device[]>('GET', `/campaigns/${encodeURIComponent(id)}/devices`),
+  verify: (id: string) => call<ChainVerdict>('GET', `/campaigns/${encodeURIComponent(id)}/log/verify`),
+  flagged: (id: string) => call<FlaggedResponse[]>('GET', `/campaigns/${encodeURIComponent(id)}/responses?limit=200`),
+  review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>
+    call<unknown>('PATCH', `/campaigns/${encodeURIComponent(id)}/responses/${encodeURIComponent(responseId)}/review`, { action, reason }),
+}

@@ -1,0 +1,151 @@
+import { formatRate } from '@minyi/shared/method'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasBrowser, launchBrowser } from '../support/browser.ts'
+import { RATED_IDS, rng, uuidv7 } from '../support/data.ts'
+import { type RunningServer, startServer } from '../support/server.ts'
+import { adminToken, campaignIdOf, waitForResidentPath } from './client-support.ts'
+
+// The evaluator console (C5) in Chromium against the real server: sign in, open the demo campaign,
+// and check that what it shows is the server's indicator; review a flagged answer; verify the chain.
+
+interface Detail {
+  id: string
+  title: string
+  questionnaire: { version: number }
+  communities: { id: string; name: string }[]
+}
+
+async function api<T>(server: RunningServer, token: string, path: string): Promise<T> {
+  const res = await fetch(`${server.url}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } })
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
+  return (await res.json()) as T
+}
+
+/** 40 QR answers spread over the communities; the first one was answered in 5 s (flagged speeding). */
+async function seed(server: RunningServer, d: Detail) {
+  const random = rng(7)
+  const now = Date.now() - 5_000
+  const items = Array.from({ length: 40 }, (_, i) => {
+    const answers: Record<string, number | 'na'> = {}
+    for (const id of RATED_IDS) answers[id] = random() < 0.7 ? 5 : random() < 0.5 ? 3 : 1
+    const submitted = now - i * 1000
+    return {
+      kind: 'response',
+      id: uuidv7(submitted),
+      campaignId: d.id,
+      questionnaireVersion: d.questionnaire.version,
+      communityId: d.communities[i % d.communities.length]?.id,
+      channel: 'qr',
+      startedAt: new Date(submitted - (i === 0 ? 5_000 : 120_000)).toISOString(),
+      submittedAt: new Date(submitted).toISOString(),
+      answers,
+      householdKey: null,
+      symposiumId: null,
+    }
+  })
+  // One device per answer: only the speeding one is flagged.
+  for (const [i, item] of items.entries()) {
+    const res = await fetch(`${server.url}/api/v1/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ deviceId: `console-e2e-${i}`, appVersion: 'e2e', outboxSize: 0, items: [item] }),
+    })
+    const body = (await res.json()) as { results: { status: string }[] }
+    expect(body.results[0]?.status).toBe('created')
+  }
+  return items[0]?.id ?? ''
+}
+
+describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
+  let server: RunningServer
+  let browser: Browser
+  let page: Page
+  let token: string
+  let detail: Detail
+  let speedingId: string
+  const problems: string[] = []
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+    token = await adminToken(server.url)
+    const campaignId = await campaignIdOf(server.url, await waitForResidentPath(server))
+    detail = await api<Detail>(server, token, `/campaigns/${campaignId}`)
+    speedingId = await seed(server, detail)
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text())
+    })
+    page.on('pageerror', (e) => problems.push(String(e)))
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('should ask for a login, refuse a wrong password with the server message, then sign in', async () => {
+    await page.goto(`${server.url}/console`)
+    await page.getByLabel('账号').fill('admin')
+    await page.getByLabel('密码').fill('wrong-password')
+    await page.getByRole('button', { name: '登录' }).click()
+    await expect(page.getByRole('alert').textContent()).resolves.toBeTruthy()
+    await page.getByLabel('密码').fill('admin-test-password')
+    await page.getByRole('button', { name: '登录' }).click()
+    await page.getByRole('link', { name: detail.title }).waitFor()
+  })
+
+  it('should show the indicator exactly as the server computed it, with the report paragraph', async () => {
+    await page.getByRole('link', { name: detail.title }).click()
+    await page.waitForURL(`**/console/c/${detail.id}`)
+    const ind = await api<{ rate: number; ci95: [number, number]; n: { received: number; valid: number } }>(
+      server,
+      token,
+      `/campaigns/${detail.id}/indicator`,
+    )
+    expect(ind.n.received).toBe(40)
+    await expect(page.getByTestId('rate').textContent()).resolves.toBe(formatRate(ind.rate))
+    await expect(page.getByTestId('ci95').textContent()).resolves.toBe(`${formatRate(ind.ci95[0])} – ${formatRate(ind.ci95[1])}`)
+    await expect(page.getByTestId('n').textContent()).resolves.toContain(`${ind.n.received} / ${ind.n.valid}`)
+    const report = await page.getByTestId('report').textContent()
+    expect(report).toContain(`共收回问卷${ind.n.received}份，其中有效问卷${ind.n.valid}份`)
+    expect(report).toContain(`服务群众满意度为${formatRate(ind.rate)}`)
+  })
+
+  it('should list progress for every community and draw a QR code for every link', async () => {
+    await page.getByRole('tab', { name: '社区进度' }).click()
+    await expect(page.getByTestId('community-row').count()).resolves.toBe(detail.communities.length)
+    await page.getByRole('tab', { name: '二维码' }).click()
+    const links = await api<unknown[]>(server, token, `/campaigns/${detail.id}/links`)
+    await page.getByTestId('link-row').first().waitFor()
+    await expect(page.getByTestId('link-row').count()).resolves.toBe(links.length)
+    await expect(page.locator('[data-testid=link-row] svg').count()).resolves.toBe(links.length)
+    // One A4 poster per community's QR link, only on paper.
+    await page.emulateMedia({ media: 'print' })
+    await expect(page.getByTestId('poster').first().isVisible()).resolves.toBe(true)
+    await page.emulateMedia({ media: 'screen' })
+  })
+
+  it('should exclude a flagged answer only with a reason, and the indicator should count it as excluded', async () => {
+    await page.getByRole('tab', { name: '标记复核' }).click()
+    const row = page.getByTestId('review-row').filter({ hasText: speedingId.slice(-8) })
+    await row.waitFor()
+    await row.getByRole('button', { name: '剔除' }).click()
+    await expect(row.getByRole('alert').textContent()).resolves.toBe('请填写理由')
+    await row.getByRole('textbox').fill('回访确认为误填')
+    await row.getByRole('button', { name: '剔除' }).click()
+    await expect.poll(() => row.getByTestId('review-state').textContent(), { timeout: 10_000 }).toBe('已剔除')
+    const ind = await api<{ n: { excluded: Record<string, number> } }>(server, token, `/campaigns/${detail.id}/indicator`)
+    expect(ind.n.excluded.evaluator_excluded).toBe(1)
+  })
+
+  it('should verify the evidence chain of every accepted answer', async () => {
+    await page.getByRole('tab', { name: '证据链' }).click()
+    await page.getByRole('button', { name: '校验证据链' }).click()
+    await expect(page.getByTestId('chain-verdict').textContent()).resolves.toContain('证据链完整：40 条记录')
+  })
+
+  it('should raise no script error or CSP violation on the way', () => {
+    expect(problems.filter((p) => !p.includes('401'))).toEqual([])
+  })
+})
