@@ -1,5 +1,3 @@
-// First: configures zod before any lazily loaded chunk parses (see zod-setup.ts); costs a few bytes.
-import './zod-setup.ts'
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'

@@ -1,6 +1,4 @@
 /// <reference lib="webworker" />
-// zod-setup must stay the first import (see there).
-import './zod-setup.ts'
 import { clientsClaim } from 'workbox-core'
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'

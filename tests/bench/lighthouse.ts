@@ -67,7 +67,14 @@ try {
     { env: { ...process.env, CHROME_PATH }, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 },
   )
   if (run.status !== 0) throw new Error(`lighthouse exited with ${run.status}`)
-  type Audit = { id: string; title: string; score: number | null; scoreDisplayMode: string; displayValue?: string }
+  type Audit = {
+    id: string
+    title: string
+    score: number | null
+    scoreDisplayMode: string
+    displayValue?: string
+    details?: { items?: unknown[] }
+  }
   const report = JSON.parse(readFileSync(out, 'utf8')) as {
     categories: Record<string, { score: number; auditRefs: { id: string; weight: number }[] }>
     audits: Record<string, Audit>
@@ -76,8 +83,11 @@ try {
   for (const [id, cat] of Object.entries(report.categories)) {
     for (const ref of cat.auditRefs) {
       const a = report.audits[ref.id]
-      if (a && a.score !== null && a.score < 1 && ref.weight > 0)
+      if (a && a.score !== null && a.score < 1 && ref.weight > 0) {
         console.log(`  ${id}: ${a.id} ${a.score} ${a.displayValue ?? ''} — ${a.title}`)
+        // What exactly lost the points (e.g. which issue Chrome logged), so a drop can be acted on.
+        if (a.details?.items?.length) console.log(`    ${JSON.stringify(a.details.items).slice(0, 600)}`)
+      }
     }
   }
   for (const id of [

@@ -1,7 +1,7 @@
 import { formatRate } from '@minyi/shared/method'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasBrowser, launchBrowser } from '../support/browser.ts'
+import { hasBrowser, launchBrowser, watchCsp } from '../support/browser.ts'
 import { RATED_IDS, rng, uuidv7 } from '../support/data.ts'
 import { type RunningServer, startServer } from '../support/server.ts'
 import { adminToken, campaignIdOf, waitForResidentPath } from './client-support.ts'
@@ -65,6 +65,7 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
   let detail: Detail
   let speedingId: string
   const problems: string[] = []
+  let violations: () => Promise<string[]>
 
   beforeAll(async () => {
     server = await startServer()
@@ -74,6 +75,7 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     detail = await api<Detail>(server, token, `/campaigns/${campaignId}`)
     speedingId = await seed(server, detail)
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+    violations = await watchCsp(page)
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(m.text())
     })
@@ -145,7 +147,8 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     await expect(page.getByTestId('chain-verdict').textContent()).resolves.toContain('证据链完整：40 条记录')
   })
 
-  it('should raise no script error or CSP violation on the way', () => {
+  it('should raise no script error or CSP violation on the way', async () => {
     expect(problems.filter((p) => !p.includes('401'))).toEqual([])
+    await expect(violations()).resolves.toEqual([])
   })
 })

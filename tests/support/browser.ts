@@ -37,3 +37,16 @@ export const PHONE = {
   locale: 'zh-CN',
   timezoneId: 'Asia/Shanghai',
 } as const
+
+/**
+ * Collects the page's Content-Security-Policy violations (as `securitypolicyviolation` events, which
+ * Chromium raises even where it logs nothing to the console). Call before the first navigation.
+ */
+export async function watchCsp(page: import('playwright-core').Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const seen: string[] = []
+    ;(window as unknown as { __csp: string[] }).__csp = seen
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`))
+  })
+  return () => page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])
+}

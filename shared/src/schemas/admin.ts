@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { CampaignInput, IndicatorConfig } from './campaign.ts'
 import { Id, Instant } from './common.ts'
 import { OrgKind } from './org.ts'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { Channel, I18nText, Id, Instant } from './common.ts'
 import { Community } from './org.ts'
 import { QuestionnaireVersion } from './questionnaire.ts'

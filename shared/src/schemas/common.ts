@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 
 /** Text shown to people: zh-CN always, English optional (falls back to zh). */
 export const I18nText = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { Channel } from './common.ts'
 
 const Rate = z.number().min(0).max(1)

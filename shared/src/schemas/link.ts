@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { CampaignDetail } from './campaign.ts'
 import { Channel, Id } from './common.ts'
 import { Community } from './org.ts'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { Id } from './common.ts'
 
 /** district (区) → street (街道) → community (社区). */

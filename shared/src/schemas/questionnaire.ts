@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { I18nText, Id, Instant } from './common.ts'
 
 /** METHOD.md §1: scale presets (options best first). */

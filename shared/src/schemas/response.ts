@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { Channel, Id, Instant, UuidV7 } from './common.ts'
 import { Answers } from './questionnaire.ts'
 

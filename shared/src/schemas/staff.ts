@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { Id, Instant, Role } from './common.ts'
 
 export const StaffUser = z.object({

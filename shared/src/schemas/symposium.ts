@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { Id, LocalDate } from './common.ts'
 
 export const ATTENDEE_CATEGORIES = ['party_member', 'resident', 'unit', 'cadre', 'other'] as const

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { Instant } from './common.ts'
 
 export const SYNC_MAX_ITEMS = 100
