@@ -1,8 +1,8 @@
-import { z } from './zod.ts'
 import { CampaignInput, IndicatorConfig } from './campaign.ts'
 import { Id, Instant } from './common.ts'
 import { OrgKind } from './org.ts'
 import { QuestionnaireContent } from './questionnaire.ts'
+import { z } from './zod.ts'
 
 // Bodies of the evaluator's and admin's write endpoints (campaign setup, org units, review, codes).
 

@@ -1,7 +1,7 @@
-import { z } from './zod.ts'
 import { Channel, I18nText, Id, Instant } from './common.ts'
 import { Community } from './org.ts'
 import { QuestionnaireVersion } from './questionnaire.ts'
+import { z } from './zod.ts'
 
 /** METHOD.md §3: soft flags (never drop data by themselves). */
 export const FLAGS = ['speeding', 'straightlining', 'duplicate_device', 'duplicate_household', 'late', 'clock_skew', 'conflict'] as const

@@ -1,5 +1,5 @@
-import { z } from './zod.ts'
 import { Channel } from './common.ts'
+import { z } from './zod.ts'
 
 const Rate = z.number().min(0).max(1)
 const Interval = z.tuple([Rate, Rate])

@@ -1,7 +1,7 @@
-import { z } from './zod.ts'
 import { CampaignDetail } from './campaign.ts'
 import { Channel, Id } from './common.ts'
 import { Community } from './org.ts'
+import { z } from './zod.ts'
 
 /**
  * What a resident's phone gets for a QR link (`GET /api/v1/links/:token`, anonymous): the campaign's

@@ -1,5 +1,5 @@
-import { z } from './zod.ts'
 import { Id } from './common.ts'
+import { z } from './zod.ts'
 
 /** district (区) → street (街道) → community (社区). */
 export const OrgKind = z.enum(['district', 'street', 'community'])

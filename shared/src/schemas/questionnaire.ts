@@ -1,5 +1,5 @@
-import { z } from './zod.ts'
 import { I18nText, Id, Instant } from './common.ts'
+import { z } from './zod.ts'
 
 /** METHOD.md §1: scale presets (options best first). */
 export const SCALE_PRESETS = ['likert5', 'likert4', 'likert3', 'nps11'] as const

@@ -1,6 +1,6 @@
-import { z } from './zod.ts'
 import { Channel, Id, Instant, UuidV7 } from './common.ts'
 import { Answers } from './questionnaire.ts'
+import { z } from './zod.ts'
 
 /** One filled questionnaire as a device sends it (the `items[]` of `POST /api/v1/sync`, kind `response`). */
 export const ResponseItem = z.object({

@@ -1,5 +1,5 @@
-import { z } from './zod.ts'
 import { Id, Instant, Role } from './common.ts'
+import { z } from './zod.ts'
 
 export const StaffUser = z.object({
   id: Id,

@@ -1,5 +1,5 @@
-import { z } from './zod.ts'
 import { Id, LocalDate } from './common.ts'
+import { z } from './zod.ts'
 
 export const ATTENDEE_CATEGORIES = ['party_member', 'resident', 'unit', 'cadre', 'other'] as const
 /** 党员代表, 居民代表, 驻区单位代表, 社区干部, 其他 */

@@ -1,5 +1,5 @@
-import { z } from './zod.ts'
 import { Instant } from './common.ts'
+import { z } from './zod.ts'
 
 export const SYNC_MAX_ITEMS = 100
 export const SYNC_MAX_BYTES = 512 * 1024
