@@ -1,10 +1,9 @@
-import pgClient from 'pg'
 import { createApp } from '../../server/src/app.ts'
 import { type Db, openDb } from '../../server/src/db/index.ts'
 import { type Env, loadEnv } from '../../server/src/env.ts'
 import { type AuthDeps, createSession, ensureAdmin } from '../../server/src/services/auth.ts'
 import { createStaff } from '../../server/src/services/staff.ts'
-import { createTestDatabase, hasPg, PG_ADMIN_URL } from '../support/pg.ts'
+import { createTestDatabase, hasPg } from '../support/pg.ts'
 
 /** Each auth suite runs once per database; PostgreSQL is skipped loudly by tests/support/pg.ts when absent. */
 export const DIALECTS = [
@@ -94,10 +93,7 @@ export async function startApp(dialect: DialectName, envSource: Record<string, s
     },
     async close() {
       await db.close()
-      if (pg) {
-        await backendsGone(pg.url)
-        await pg.drop()
-      }
+      await pg?.drop()
     },
   }
 }
@@ -108,23 +104,4 @@ export function sessionCookie(headers: Headers): { value: string; attributes: st
   if (!line) return null
   const [pair, ...attributes] = line.split(';').map((s) => s.trim())
   return { value: pair!.slice('minyi_session='.length), attributes }
-}
-
-/**
- * pg's pool resolves `end()` once it has sent Terminate, before the server has closed those backends; a
- * DROP DATABASE … WITH (FORCE) in that gap kills them, and the dying client throws an uncaught error.
- */
-async function backendsGone(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1)
-  const admin = new pgClient.Client({ connectionString: PG_ADMIN_URL })
-  await admin.connect()
-  try {
-    for (let i = 0; i < 50; i++) {
-      const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])
-      if (rows[0].n === 0) return
-      await new Promise((r) => setTimeout(r, 20))
-    }
-  } finally {
-    await admin.end()
-  }
 }

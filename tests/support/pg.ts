@@ -33,8 +33,25 @@ export async function createTestDatabase(prefix = 'minyi_test'): Promise<{ url: 
     async drop() {
       const c = new pg.Client({ connectionString: PG_ADMIN_URL })
       await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
+      try {
+        await backendsGone(c, name)
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      } finally {
+        await c.end()
+      }
     },
+  }
+}
+
+/**
+ * pg's pool resolves `end()` once it has sent Terminate, before the server has closed those backends; a
+ * DROP DATABASE … WITH (FORCE) in that gap kills them, and the dying client throws an uncaught error
+ * (57P01) that fails the whole run. Wait up to a second for the suite's own connections to go.
+ */
+async function backendsGone(admin: pg.Client, name: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])
+    if (rows[0].n === 0) return
+    await new Promise((r) => setTimeout(r, 20))
   }
 }
