@@ -12,7 +12,9 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
-  external: ['better-sqlite3', 'pg', 'pg-native'],
+  // exceljs (~2 MB) is only needed when someone exports: left out of the bundle, it loads from
+  // node_modules on the first export instead of weighing on every ingesting process.
+  external: ['better-sqlite3', 'pg', 'pg-native', 'exceljs'],
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: { js: "import { createRequire as __minyiRequire } from 'node:module'; const require = __minyiRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { formatRate } from '@minyi/shared/method'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -74,7 +75,12 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     const campaignId = await campaignIdOf(server.url, await waitForResidentPath(server))
     detail = await api<Detail>(server, token, `/campaigns/${campaignId}`)
     speedingId = await seed(server, detail)
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+    page = await browser.newPage({
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    })
     violations = await watchCsp(page)
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(m.text())
@@ -112,6 +118,20 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     const report = await page.getByTestId('report').textContent()
     expect(report).toContain(`共收回问卷${ind.n.received}份，其中有效问卷${ind.n.valid}份`)
     expect(report).toContain(`服务群众满意度为${formatRate(ind.rate)}`)
+  })
+
+  it('should download the workbook and the CSV with the session cookie', async () => {
+    for (const [name, ext] of [
+      ['导出 Excel', 'xlsx'],
+      ['导出 CSV', 'csv'],
+    ] as const) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()])
+      expect(download.suggestedFilename()).toMatch(new RegExp(`^${detail.title}-\\d{4}-\\d{2}-\\d{2}\\.${ext}$`))
+      const path = await download.path()
+      const bytes = readFileSync(path)
+      if (ext === 'xlsx') expect(bytes.subarray(0, 2).toString()).toBe('PK')
+      else expect(bytes.toString('utf8').split('\r\n').filter(Boolean)).toHaveLength(1 + 40)
+    }
   })
 
   it('should list progress for every community and draw a QR code for every link', async () => {

@@ -54,6 +54,9 @@ const ACCESS: Row[] = [
   ['GET /api/v1/campaigns/:id/responses',                          401,    403,    ok,     ok,     403],
   ['PATCH /api/v1/campaigns/:id/responses/:responseId/review',     401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/conflicts',                          401,    403,    ok,     ok,     403],
+  // Every answer and comment: not for read-only statistics tokens.
+  ['GET /api/v1/campaigns/:id/export.xlsx',                        401,    403,    ok,     ok,     403],
+  ['GET /api/v1/campaigns/:id/export.csv',                         401,    403,    ok,     ok,     403],
   ['GET /api/v1/org-units',                                        401,    ok,     ok,     ok,     ok],
   ['POST /api/v1/org-units',                                       401,    403,    ok,     ok,     403],
   ['PATCH /api/v1/org-units/:id',                                  401,    403,    ok,     ok,     403],

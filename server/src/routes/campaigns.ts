@@ -15,12 +15,25 @@ import {
 import type { Deps } from '../services/deps.ts'
 import { campaignDevices } from '../services/devices.ts'
 import { verifyChain } from '../services/evidence.ts'
+import { type ExportFile, exportCsv, exportWorkbook } from '../services/exports.ts'
 import { generateHouseholdCodes } from '../services/household-codes.ts'
 import { indicatorFromAggregates, recomputeIndicator } from '../services/indicator.ts'
 import { listConflictsOf, listFlagged } from '../services/responses.ts'
 import { reviewResponse } from '../services/reviews.ts'
 
 const SETUP = requireRole('admin', 'evaluator')
+
+/** A streamed download; the file name is ASCII-safe in `filename` and exact (UTF-8) in `filename*`. */
+function download(file: ExportFile): Response {
+  const ascii = file.filename.replace(/[^\x20-\x7e]+/g, '_').replaceAll('"', '')
+  return new Response(file.body, {
+    headers: {
+      'content-type': file.contentType,
+      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      'cache-control': 'no-store',
+    },
+  })
+}
 const READ = requireRole(...STAFF, 'readonly')
 const STATS = requireRole('admin', 'evaluator', 'readonly')
 
@@ -78,6 +91,9 @@ export function campaignRoutes(deps: Deps) {
         const userId = p.kind === 'staff' ? p.userId : null
         return c.json(await reviewResponse(deps, c.req.param('id'), c.req.param('responseId'), userId, input), 200)
       })
+      // Exports carry every answer (comments included): evaluators and admins only, never a read-only token.
+      .get('/:id/export.xlsx', SETUP, async (c) => download(await exportWorkbook(deps, c.req.param('id'))))
+      .get('/:id/export.csv', SETUP, async (c) => download(await exportCsv(deps, c.req.param('id'))))
       .get('/:id/conflicts', SETUP, async (c) => c.json(await listConflictsOf(deps, c.req.param('id')), 200))
   )
 }

@@ -16,7 +16,8 @@ function communitiesOf(ctx: CampaignContext): CommunityInput[] {
   }))
 }
 
-async function contextWithVersion(
+/** The campaign's context with its current published version (`questionnaire_not_published` before the first). */
+export async function contextWithVersion(
   deps: Deps,
   campaignId: string,
 ): Promise<CampaignContext & { latest: NonNullable<CampaignContext['latest']> }> {

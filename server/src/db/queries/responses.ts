@@ -173,3 +173,70 @@ export async function countCampaignResponses(db: Kysely<Database>, campaignId: s
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
+
+export type ExportResponseRow = Pick<
+  ResponseRow,
+  | 'id'
+  | 'questionnaire_version'
+  | 'community_id'
+  | 'channel'
+  | 'worker_id'
+  | 'started_at'
+  | 'submitted_at'
+  | 'received_at'
+  | 'answers_json'
+  | 'flags'
+  | 'exclusion'
+  | 'review'
+  | 'content_hash'
+>
+
+/** Page through a campaign's responses by id for the exports (every column a reviewer reads). */
+export function pageResponsesForExport(
+  db: Kysely<Database>,
+  campaignId: string,
+  afterId: string,
+  limit: number,
+): Promise<ExportResponseRow[]> {
+  return db
+    .selectFrom('responses')
+    .select([
+      'id',
+      'questionnaire_version',
+      'community_id',
+      'channel',
+      'worker_id',
+      'started_at',
+      'submitted_at',
+      'received_at',
+      'answers_json',
+      'flags',
+      'exclusion',
+      'review',
+      'content_hash',
+    ])
+    .where('campaign_id', '=', campaignId)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+}
+
+/** Every evaluator decision on the campaign's responses, oldest first, with who made it. */
+export function listCampaignReviews(db: Kysely<Database>, campaignId: string) {
+  return db
+    .selectFrom('response_reviews')
+    .leftJoin('staff_users', 'staff_users.id', 'response_reviews.user_id')
+    .select([
+      'response_reviews.response_id',
+      'response_reviews.action',
+      'response_reviews.reason',
+      'response_reviews.at',
+      'staff_users.login',
+      'staff_users.name',
+    ])
+    .where('response_reviews.campaign_id', '=', campaignId)
+    .orderBy('response_reviews.at')
+    .orderBy('response_reviews.id')
+    .execute()
+}

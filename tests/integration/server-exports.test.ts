@@ -1,0 +1,136 @@
+import ExcelJS from 'exceljs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DIALECTS, type Harness, startApp } from './auth-harness.ts'
+import { type CampaignSetup, responseItem, rng, setupCampaign, sync, templateAnswers } from './server-harness.ts'
+
+// C5 exports: the XLSX workbook and the CSV of responses, on both databases. What they show must be
+// what the server holds (the indicator object, every response once, every review decision), and no
+// typed text may reach a spreadsheet as a formula.
+
+const HOSTILE = ['=HYPERLINK("http://evil.example","点我")', '+1+1', '-2+3', '@SUM(A1:A9)', '\t=1+1']
+
+async function download(
+  h: Harness,
+  path: string,
+  token: string,
+): Promise<{ status: number; type: string; disposition: string; bytes: Buffer }> {
+  const res = await h.app.request(path, { headers: { authorization: `Bearer ${token}` } })
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    disposition: res.headers.get('content-disposition') ?? '',
+    bytes: Buffer.from(await res.arrayBuffer()),
+  }
+}
+
+/** Cell values of a sheet as plain values (rich text and formula cells would show up as objects). */
+function sheetValues(ws: ExcelJS.Worksheet): unknown[][] {
+  const out: unknown[][] = []
+  ws.eachRow((row) => {
+    out.push((row.values as unknown[]).slice(1))
+  })
+  return out
+}
+
+describe.each(DIALECTS)('exports on $dialect', ({ dialect, skip }) => {
+  if (skip) {
+    it.skip('PostgreSQL is not reachable: these suites are SKIPPED', () => {})
+    return
+  }
+  let h: Harness
+  let s: CampaignSetup
+  let ids: string[]
+  beforeEach(async () => {
+    h = await startApp(dialect)
+    s = await setupCampaign(h, { communities: 3 })
+    const random = rng(11)
+    const items = Array.from({ length: 12 }, (_, i) =>
+      responseItem(h, s, {
+        communityId: s.communityIds[i % 3],
+        answers: { ...templateAnswers(random), ...(i < HOSTILE.length ? { q_suggestions: HOSTILE[i] } : {}) },
+      }),
+    )
+    // One device per response, so nothing is flagged duplicate_device; the first one is speeding.
+    const speeding = { ...items[0], startedAt: new Date(Date.parse(items[0]?.submittedAt ?? '') - 3000).toISOString() }
+    for (const [i, item] of [speeding, ...items.slice(1)].entries()) {
+      const r = await sync(h, [item], { deviceId: `export-device-${i}` })
+      expect(r.body.results[0].status).toBe('created')
+    }
+    ids = items.map((i) => i.id)
+    const review = await h.call('PATCH', `/api/v1/campaigns/${s.campaignId}/responses/${ids[0]}/review`, {
+      token: s.evaluator.token,
+      body: { action: 'exclude', reason: '=回访确认为误填' },
+    })
+    expect(review.status).toBe(200)
+  })
+  afterEach(async () => {
+    await h.close()
+  })
+
+  it('should stream a workbook whose sheets carry the indicator, method, groups, every response and the review', async () => {
+    const file = await download(h, `/api/v1/campaigns/${s.campaignId}/export.xlsx`, s.evaluator.token)
+    expect(file.status).toBe(200)
+    expect(file.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    expect(file.disposition).toMatch(/^attachment; filename=".+\.xlsx"; filename\*=UTF-8''.+\.xlsx$/)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(file.bytes as unknown as ArrayBuffer)
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['指标', '方法', '社区', '渠道', '分项', '答卷', '复核记录', '座谈会'])
+
+    const ind = (await h.call('GET', `/api/v1/campaigns/${s.campaignId}/indicator`, { token: s.evaluator.token })).body
+    const byLabel = new Map(sheetValues(wb.getWorksheet('指标') as ExcelJS.Worksheet).map(([k, v]) => [k, v]))
+    expect(byLabel.get('满意度')).toBe(ind.rate)
+    expect(byLabel.get('95%置信区间下限')).toBe(ind.ci95[0])
+    expect(byLabel.get('收回问卷')).toBe(ind.n.received)
+    expect(byLabel.get('有效问卷')).toBe(ind.n.valid)
+    expect(byLabel.get('剔除：评价人员剔除')).toBe(1)
+    expect(byLabel.get('得分')).toBe(ind.score.value)
+    expect(String(byLabel.get('报告段落'))).toContain(`共收回问卷${ind.n.received}份`)
+    expect((wb.getWorksheet('指标') as ExcelJS.Worksheet).getRow(2).getCell(2).numFmt).toBe('0.00%')
+
+    const method = new Map(sheetValues(wb.getWorksheet('方法') as ExcelJS.Worksheet).map(([k, v]) => [k, v]))
+    expect(method.get('证据链校验')).toBe('完整：12 条记录，自接收后未被改动')
+
+    const responses = sheetValues(wb.getWorksheet('答卷') as ExcelJS.Worksheet)
+    const header = responses[0] as string[]
+    expect(responses).toHaveLength(1 + 12)
+    expect(responses.slice(1).map((r) => r[0])).toEqual([...ids].sort())
+    const suggestions = header.findIndex((c) => c.endsWith('（q_suggestions）'))
+    const texts = responses.slice(1).map((r) => r[suggestions])
+    // Typed text stays text: each hostile comment is there, prefixed so no spreadsheet runs it.
+    for (const hostile of HOSTILE) expect(texts).toContain(`'${hostile}`)
+    for (const row of responses)
+      for (const v of row) expect(typeof v === 'object' && v !== null ? JSON.stringify(v) : 'plain').toBe('plain')
+    const flagsCol = header.indexOf('标记')
+    const exclusionCol = header.indexOf('剔除')
+    const first = responses.find((r) => r[0] === ids[0]) ?? []
+    expect(first[flagsCol]).toBe('答题过快')
+    expect(first[exclusionCol]).toBe('评价人员剔除')
+
+    const reviews = sheetValues(wb.getWorksheet('复核记录') as ExcelJS.Worksheet)
+    expect(reviews).toHaveLength(2)
+    expect(reviews[1]?.slice(0, 3)).toEqual([ids[0], '剔除', "'=回访确认为误填"])
+
+    const communities = sheetValues(wb.getWorksheet('社区') as ExcelJS.Worksheet)
+    expect(communities.slice(1).map((r) => r[3])).toEqual(ind.byCommunity.map((c: { received: number }) => c.received))
+  })
+
+  it('should stream every response as CSV with a BOM, RFC 4180 quoting and formulas neutralised', async () => {
+    const file = await download(h, `/api/v1/campaigns/${s.campaignId}/export.csv`, s.evaluator.token)
+    expect(file.status).toBe(200)
+    expect(file.type).toBe('text/csv; charset=utf-8')
+    const text = file.bytes.toString('utf8')
+    expect(text.startsWith('\uFEFF编号,社区,渠道,')).toBe(true)
+    const lines = text.slice(1).split('\r\n').filter(Boolean)
+    expect(lines).toHaveLength(1 + 12)
+    expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""点我"")"`)
+    for (const hostile of HOSTILE.slice(1)) expect(text).toContain(`'${hostile}`)
+    // No field starts with a formula character once unquoted.
+    for (const line of lines) for (const field of line.split(',')) expect(field.replace(/^"/, '')).not.toMatch(/^[=+@\t]/)
+  })
+
+  it('should answer an unknown campaign with a 404 problem, not a broken file', async () => {
+    const res = await h.call('GET', '/api/v1/campaigns/00000000-0000-7000-8000-000000000000/export.xlsx', { token: s.evaluator.token })
+    expect(res.status).toBe(404)
+    expect(res.body.code).toBe('not_found')
+  })
+})
