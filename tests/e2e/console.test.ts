@@ -148,6 +148,53 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     await page.emulateMedia({ media: 'screen' })
   })
 
+  it('should make printable single-use household-code slips that the server accepts once', async () => {
+    await page.getByRole('tab', { name: '入户码' }).click()
+    await page.getByLabel('张数').fill('3')
+    const [made] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/household-codes') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: '生成' }).click(),
+    ])
+    const batch = (await made.json()) as { communityId: string; codes: { code: string; url: string }[] }
+    await page.getByTestId('code-slip').first().waitFor()
+    await expect(page.getByTestId('code-slip').count()).resolves.toBe(3)
+    await expect(page.locator('[data-testid=code-slip] svg').count()).resolves.toBe(3)
+    expect(batch.communityId).toBe(detail.communities[0]?.id)
+    // The first slip's code answers once; a second answer with it is refused.
+    const code = batch.codes[0]?.code ?? ''
+    const statuses: string[] = []
+    for (const n of [1, 2]) {
+      const submitted = Date.now() - 1000
+      const res = await fetch(`${server.url}/api/v1/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          deviceId: `code-device-${n}`,
+          appVersion: 'e2e',
+          outboxSize: 0,
+          items: [
+            {
+              kind: 'response',
+              id: uuidv7(submitted),
+              campaignId: detail.id,
+              questionnaireVersion: detail.questionnaire.version,
+              communityId: batch.communityId,
+              channel: 'qr',
+              startedAt: new Date(submitted - 120_000).toISOString(),
+              submittedAt: new Date(submitted).toISOString(),
+              answers: Object.fromEntries(RATED_IDS.map((id) => [id, 4])),
+              householdKey: code,
+              symposiumId: null,
+            },
+          ],
+        }),
+      })
+      const body = (await res.json()) as { results: { status: string; code?: string }[] }
+      statuses.push(`${body.results[0]?.status} ${body.results[0]?.code ?? ''}`.trim())
+    }
+    expect(statuses).toEqual(['created', 'rejected household_code_used'])
+  })
+
   it('should exclude a flagged answer only with a reason, and the indicator should count it as excluded', async () => {
     await page.getByRole('tab', { name: '标记复核' }).click()
     const row = page.getByTestId('review-row').filter({ hasText: speedingId.slice(-8) })
@@ -164,7 +211,10 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
   it('should verify the evidence chain of every accepted answer', async () => {
     await page.getByRole('tab', { name: '证据链' }).click()
     await page.getByRole('button', { name: '校验证据链' }).click()
-    await expect(page.getByTestId('chain-verdict').textContent()).resolves.toContain('证据链完整：40 条记录')
+    // 40 seeded answers and the one sent with a household code.
+    const { length } = await api<{ length: number }>(server, token, `/campaigns/${detail.id}/log/verify`)
+    expect(length).toBe(41)
+    await expect(page.getByTestId('chain-verdict').textContent()).resolves.toContain(`证据链完整：${length} 条记录`)
   })
 
   it('should raise no script error or CSP violation on the way', async () => {

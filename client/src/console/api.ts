@@ -1,4 +1,13 @@
-import type { CampaignDetail, CampaignLink, CampaignSummary, Device, Flag, Indicator, StaffUser } from '@minyi/shared/schemas'
+import type {
+  CampaignDetail,
+  CampaignLink,
+  CampaignSummary,
+  Device,
+  Flag,
+  HouseholdCodeBatch,
+  Indicator,
+  StaffUser,
+} from '@minyi/shared/schemas'
 
 /**
  * The console's calls to the server's JSON API. The session is the HttpOnly cookie set by
@@ -70,6 +79,8 @@ export const api = {
   indicator: (id: string) => call<Indicator>('GET', `/campaigns/${encodeURIComponent(id)}/indicator`),
   links: (id: string) => call<CampaignLink[]>('GET', `/campaigns/${encodeURIComponent(id)}/links`),
   devices: (id: string) => call<Device[]>('GET', `/campaigns/${encodeURIComponent(id)}/devices`),
+  householdCodes: (id: string, communityId: string, count: number) =>
+    call<HouseholdCodeBatch>('POST', `/campaigns/${encodeURIComponent(id)}/household-codes`, { communityId, count }),
   verify: (id: string) => call<ChainVerdict>('GET', `/campaigns/${encodeURIComponent(id)}/log/verify`),
   flagged: (id: string) => call<FlaggedResponse[]>('GET', `/campaigns/${encodeURIComponent(id)}/responses?limit=200`),
   review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>
