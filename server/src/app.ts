@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth.ts'
 import { campaignRoutes } from './routes/campaigns.ts'
 import { healthRoutes } from './routes/health.ts'
 import { linkRoutes } from './routes/links.ts'
+import { openApiRoutes } from './routes/openapi.ts'
 import { orgUnitRoutes } from './routes/org-units.ts'
 import { staffRoutes } from './routes/staff.ts'
 import { syncRoutes } from './routes/sync.ts'
@@ -60,6 +61,7 @@ export function createApp({ env, db, now = () => new Date() }: AppDeps) {
   const api = new Hono<AuthEnv>()
     .use(authenticate(deps))
     .route('/health', healthRoutes)
+    .route('/openapi.json', openApiRoutes)
     .route('/auth', authRoutes(deps))
     .route('/staff', staffRoutes(deps))
     .route('/tokens', tokenRoutes(deps))

@@ -23,6 +23,7 @@ const PRINCIPALS = ['anonymous', 'worker', 'evaluator', 'admin', 'readonly'] as 
 const ACCESS: Row[] = [
   // route                                                     anonymous worker evaluator admin readonly
   ['GET /api/v1/health',                                           ok,     ok,     ok,     ok,     ok],
+  ['GET /api/v1/openapi.json',                                     ok,     ok,     ok,     ok,     ok],
   ['POST /api/v1/auth/login',                                      ok,     ok,     ok,     ok,     ok],
   ['POST /api/v1/auth/logout',                                     ok,     ok,     ok,     ok,     ok],
   ['GET /api/v1/auth/me',                                          401,    ok,     ok,     ok,     403],

@@ -1,0 +1,186 @@
+import {
+  CampaignDetail,
+  CampaignLink,
+  CampaignSummary,
+  Indicator,
+  LoginRequest,
+  LoginResponse,
+  OrgUnit,
+  SyncRequest,
+  SyncResponse,
+} from '@minyi/shared/schemas'
+import { z } from 'zod'
+
+/**
+ * `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of what outside tools use — the
+ * statistics a read-only token pulls (campaigns, the indicator, the evidence check, org units), the
+ * login, the QR links and the sync contract. Component schemas are generated from the shared zod
+ * schemas the server validates and answers with, so the description cannot drift from the code;
+ * `tests/integration/server-openapi.test.ts` validates live answers against it.
+ */
+
+type Json = Record<string, unknown>
+
+/** The shared schemas as OpenAPI components (JSON Schema 2020-12, which OpenAPI 3.1 uses). */
+function components(io: 'input' | 'output', entries: Record<string, z.ZodType>): Record<string, Json> {
+  const registry = z.registry<{ id: string }>()
+  for (const [id, schema] of Object.entries(entries)) registry.add(schema, { id })
+  const { schemas } = z.toJSONSchema(registry, { io, uri: (id) => `#/components/schemas/${id}`, unrepresentable: 'any' })
+  const out: Record<string, Json> = {}
+  for (const [id, schema] of Object.entries(schemas)) {
+    const { $schema: _s, $id: _i, ...rest } = schema as Json
+    out[id] = rest
+  }
+  return out
+}
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` })
+const json = (schema: Json, description = 'OK') => ({ description, content: { 'application/json': { schema } } })
+const problem = (description: string) => json(ref('Problem'), description)
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'campaign id' }
+const STATS_SECURITY = [{ bearer: [] }, { session: [] }]
+
+function build(): Json {
+  const schemas = {
+    ...components('output', { CampaignSummary, CampaignDetail, CampaignLink, Indicator, OrgUnit, LoginResponse, SyncResponse }),
+    ...components('input', { LoginRequest, SyncRequest }),
+    Problem: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', description: 'stable error code (shared/src/problems.ts)' },
+        message: { type: 'string' },
+        details: {
+          type: 'array',
+          items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+    },
+    ChainVerdict: {
+      type: 'object',
+      required: ['ok', 'length', 'firstBadSeq'],
+      properties: {
+        ok: { type: 'boolean' },
+        length: { type: 'integer', minimum: 0 },
+        firstBadSeq: { type: ['integer', 'null'], description: 'the first entry that does not match; null when ok' },
+      },
+      additionalProperties: false,
+    },
+  }
+  const denied = { 401: problem('not signed in / no token'), 403: problem('not allowed for this role or token') }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'minyi API',
+      version: '1',
+      description:
+        'Resident satisfaction collection and the service-satisfaction indicator. Statistics are read with a ' +
+        'read-only API token (created by an admin: POST /api/v1/tokens) as `Authorization: Bearer mya_…`, or ' +
+        'with a staff session. Every 4xx answer carries a stable `code` and a `message`.',
+    },
+    servers: [{ url: '/api/v1' }],
+    components: {
+      schemas,
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'a staff token from POST /auth/login, or a read-only API token' },
+        session: { type: 'apiKey', in: 'cookie', name: 'minyi_session' },
+      },
+    },
+    paths: {
+      '/health': { get: { summary: 'liveness', responses: { 200: json({ type: 'object' }) } } },
+      '/auth/login': {
+        post: {
+          summary: 'staff login: sets the session cookie and returns a bearer token',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('LoginRequest') } } },
+          responses: {
+            200: json(ref('LoginResponse')),
+            400: problem('malformed body'),
+            401: problem('wrong login or password'),
+            429: problem('too many attempts'),
+          },
+        },
+      },
+      '/campaigns': {
+        get: {
+          summary: 'campaigns',
+          security: STATS_SECURITY,
+          responses: { 200: json({ type: 'array', items: ref('CampaignSummary') }), ...denied },
+        },
+      },
+      '/campaigns/{id}': {
+        get: {
+          summary: 'a campaign with its communities, indicator config and current questionnaire',
+          security: STATS_SECURITY,
+          parameters: [idParam],
+          responses: { 200: json(ref('CampaignDetail')), ...denied, 404: problem('unknown campaign') },
+        },
+      },
+      '/campaigns/{id}/indicator': {
+        get: {
+          summary: 'the service-satisfaction indicator (METHOD.md), from the kept aggregates',
+          security: STATS_SECURITY,
+          parameters: [
+            idParam,
+            {
+              name: 'recompute',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', enum: ['1'] },
+              description: 'recompute from every stored response instead (the identical object, slower)',
+            },
+          ],
+          responses: {
+            200: json(ref('Indicator')),
+            ...denied,
+            404: problem('unknown campaign'),
+            409: problem('no published questionnaire yet'),
+          },
+        },
+      },
+      '/campaigns/{id}/log/verify': {
+        get: {
+          summary: 'walks the hash-chained evidence log of accepted responses',
+          security: STATS_SECURITY,
+          parameters: [idParam],
+          responses: { 200: json(ref('ChainVerdict')), ...denied, 404: problem('unknown campaign') },
+        },
+      },
+      '/campaigns/{id}/links': {
+        get: {
+          summary: 'the QR links per community and channel (evaluators, admins)',
+          security: STATS_SECURITY,
+          parameters: [idParam],
+          responses: { 200: json({ type: 'array', items: ref('CampaignLink') }), ...denied, 404: problem('unknown campaign') },
+        },
+      },
+      '/org-units': {
+        get: {
+          summary: 'district → street → community, with populations',
+          security: STATS_SECURITY,
+          responses: { 200: json({ type: 'array', items: ref('OrgUnit') }), ...denied },
+        },
+      },
+      '/sync': {
+        post: {
+          summary: 'a device outbox batch (≤ 100 items, ≤ 512 KB): one result per item, in order',
+          description:
+            'Anonymous for QR answers; door and paper need a worker token. Replays are `duplicate`, other content under a stored id is `conflict` (kept, never applied).',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('SyncRequest') } } },
+          responses: {
+            200: json(ref('SyncResponse')),
+            400: problem('malformed envelope'),
+            403: problem('read-only tokens never write'),
+            413: problem('over 100 items or 512 KB'),
+            429: problem('rate limited (see Retry-After)'),
+          },
+        },
+      },
+    },
+  }
+}
+
+let cached: Json | undefined
+export function openApiDocument(): Json {
+  cached ??= build()
+  return cached
+}
