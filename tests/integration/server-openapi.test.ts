@@ -50,7 +50,15 @@ describe.each(DIALECTS)('OpenAPI description on $dialect', ({ dialect, skip }) =
 
   it('should be OpenAPI 3.1 and document the contract routes', () => {
     expect(doc.openapi).toBe('3.1.0')
-    for (const p of ['/campaigns', '/campaigns/{id}', '/campaigns/{id}/indicator', '/campaigns/{id}/log/verify', '/org-units', '/sync', '/auth/login'])
+    for (const p of [
+      '/campaigns',
+      '/campaigns/{id}',
+      '/campaigns/{id}/indicator',
+      '/campaigns/{id}/log/verify',
+      '/org-units',
+      '/sync',
+      '/auth/login',
+    ])
       expect(Object.keys(doc.paths)).toContain(p)
   })
 
