@@ -23,13 +23,18 @@ async function api<T>(server: RunningServer, token: string, path: string): Promi
   return (await res.json()) as T
 }
 
+/** A comment that would run script if it were ever rendered as HTML. */
+const HOSTILE_COMMENT = '<img src=x onerror="window.__xss=1"> 垃圾站太远'
+
 /** 40 QR answers spread over the communities; the first one was answered in 5 s (flagged speeding). */
 async function seed(server: RunningServer, d: Detail) {
   const random = rng(7)
   const now = Date.now() - 5_000
   const items = Array.from({ length: 40 }, (_, i) => {
-    const answers: Record<string, number | 'na'> = {}
+    const answers: Record<string, number | string> = {}
     for (const id of RATED_IDS) answers[id] = random() < 0.7 ? 5 : random() < 0.5 ? 3 : 1
+    if (i === 1) answers.q_suggestions = HOSTILE_COMMENT
+    if (i === 2) answers.q_suggestions = '希望楼道灯早点修好'
     const submitted = now - i * 1000
     return {
       kind: 'response',
@@ -132,6 +137,18 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
       if (ext === 'xlsx') expect(bytes.subarray(0, 2).toString()).toBe('PK')
       else expect(bytes.toString('utf8').split('\r\n').filter(Boolean)).toHaveLength(1 + 40)
     }
+  })
+
+  it('should search the comments and show what residents typed as text, never as HTML', async () => {
+    await page.getByRole('tab', { name: '意见建议' }).click()
+    await page.getByTestId('comment').first().waitFor()
+    await expect(page.getByTestId('comment').count()).resolves.toBe(2)
+    await page.getByRole('searchbox').fill('垃圾站')
+    await page.getByRole('button', { name: '搜索', exact: true }).click()
+    await expect.poll(() => page.getByTestId('comment').count()).toBe(1)
+    await expect(page.getByTestId('comment').locator('.text').textContent()).resolves.toBe(HOSTILE_COMMENT)
+    await expect(page.locator('[data-testid=comment] img').count()).resolves.toBe(0)
+    await expect(page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).resolves.toBeUndefined()
   })
 
   it('should list progress for every community and draw a QR code for every link', async () => {

@@ -55,6 +55,7 @@ const ACCESS: Row[] = [
   ['GET /api/v1/campaigns/:id/responses',                          401,    403,    ok,     ok,     403],
   ['PATCH /api/v1/campaigns/:id/responses/:responseId/review',     401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/conflicts',                          401,    403,    ok,     ok,     403],
+  ['GET /api/v1/campaigns/:id/comments',                           401,    403,    ok,     ok,     403],
   // Every answer and comment: not for read-only statistics tokens.
   ['GET /api/v1/campaigns/:id/export.xlsx',                        401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/export.csv',                         401,    403,    ok,     ok,     403],

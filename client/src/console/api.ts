@@ -64,6 +64,15 @@ export interface FlaggedResponse {
   review: string | null
 }
 
+export interface Comment {
+  responseId: string
+  communityId: string
+  channel: string
+  submittedAt: string
+  questionId: string
+  text: string
+}
+
 export interface ChainVerdict {
   ok: boolean
   length: number
@@ -81,6 +90,11 @@ export const api = {
   devices: (id: string) => call<Device[]>('GET', `/campaigns/${encodeURIComponent(id)}/devices`),
   householdCodes: (id: string, communityId: string, count: number) =>
     call<HouseholdCodeBatch>('POST', `/campaigns/${encodeURIComponent(id)}/household-codes`, { communityId, count }),
+  comments: (id: string, q: string, before: string) =>
+    call<{ comments: Comment[]; next: string | null }>(
+      'GET',
+      `/campaigns/${encodeURIComponent(id)}/comments?${new URLSearchParams({ q, before, limit: '50' })}`,
+    ),
   verify: (id: string) => call<ChainVerdict>('GET', `/campaigns/${encodeURIComponent(id)}/log/verify`),
   flagged: (id: string) => call<FlaggedResponse[]>('GET', `/campaigns/${encodeURIComponent(id)}/responses?limit=200`),
   review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>

@@ -12,6 +12,7 @@ import {
   publishQuestionnaire,
   saveDraft,
 } from '../services/campaigns.ts'
+import { searchComments } from '../services/comments.ts'
 import type { Deps } from '../services/deps.ts'
 import { campaignDevices } from '../services/devices.ts'
 import { verifyChain } from '../services/evidence.ts'
@@ -90,6 +91,12 @@ export function campaignRoutes(deps: Deps) {
         const p = c.get('principal')
         const userId = p.kind === 'staff' ? p.userId : null
         return c.json(await reviewResponse(deps, c.req.param('id'), c.req.param('responseId'), userId, input), 200)
+      })
+      .get('/:id/comments', SETUP, async (c) => {
+        const limit = Math.min(200, Math.max(1, Number(c.req.query('limit') ?? 50) || 50))
+        const q = (c.req.query('q') ?? '').slice(0, 200)
+        const before = (c.req.query('before') ?? '').slice(0, 64)
+        return c.json(await searchComments(deps, c.req.param('id'), { q, before, limit }), 200)
       })
       // Exports carry every answer (comments included): evaluators and admins only, never a read-only token.
       .get('/:id/export.xlsx', SETUP, async (c) => download(await exportWorkbook(deps, c.req.param('id'))))

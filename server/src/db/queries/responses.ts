@@ -240,3 +240,13 @@ export function listCampaignReviews(db: Kysely<Database>, campaignId: string) {
     .orderBy('response_reviews.id')
     .execute()
 }
+
+/** A campaign's responses newest first (by id: UUIDv7, time-ordered), before `beforeId` ('' for the newest). */
+export function pageResponsesNewestFirst(db: Kysely<Database>, campaignId: string, beforeId: string, limit: number) {
+  let q = db
+    .selectFrom('responses')
+    .select(['id', 'community_id', 'channel', 'questionnaire_version', 'submitted_at', 'answers_json'])
+    .where('campaign_id', '=', campaignId)
+  if (beforeId !== '') q = q.where('id', '<', beforeId)
+  return q.orderBy('id', 'desc').limit(limit).execute()
+}
