@@ -35,8 +35,18 @@ describe.each(DIALECTS)('comments on $dialect', ({ dialect, skip }) => {
     const r = await get('')
     expect(r.status).toBe(200)
     expect(r.body.next).toBeNull()
-    expect(r.body.comments.map((c: { text: string }) => c.text)).toEqual(['楼道堆物需要清理', TEXTS[2], '希望多组织老年活动', '楼道灯坏了很久'])
-    expect(r.body.comments[0]).toMatchObject({ responseId: ids[4], questionId: 'q_suggestions', channel: 'qr', communityId: s.communityIds[0] })
+    expect(r.body.comments.map((c: { text: string }) => c.text)).toEqual([
+      '楼道堆物需要清理',
+      TEXTS[2],
+      '希望多组织老年活动',
+      '楼道灯坏了很久',
+    ])
+    expect(r.body.comments[0]).toMatchObject({
+      responseId: ids[4],
+      questionId: 'q_suggestions',
+      channel: 'qr',
+      communityId: s.communityIds[0],
+    })
   })
 
   it('should find by a case-insensitive substring and page with the cursor', async () => {
