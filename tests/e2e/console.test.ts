@@ -151,6 +151,14 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     await expect(page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).resolves.toBeUndefined()
   })
 
+  it('should show the rate per respondent group (no age given in the seed: one group of all)', async () => {
+    await page.getByRole('tab', { name: '分项' }).click()
+    const row = page.getByTestId('breakdown-row').filter({ hasText: '未作答' })
+    await row.waitFor()
+    const { n } = await api<{ n: { received: number } }>(server, token, `/campaigns/${detail.id}/indicator`)
+    await expect(row.locator('td').nth(1).textContent()).resolves.toBe(String(n.received))
+  })
+
   it('should list progress for every community and draw a QR code for every link', async () => {
     await page.getByRole('tab', { name: '社区进度' }).click()
     await expect(page.getByTestId('community-row').count()).resolves.toBe(detail.communities.length)

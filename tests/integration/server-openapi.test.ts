@@ -72,6 +72,7 @@ describe.each(DIALECTS)('OpenAPI description on $dialect', ({ dialect, skip }) =
       ['/campaigns/{id}', `/api/v1/campaigns/${s.campaignId}`, 'detail'],
       ['/campaigns/{id}/indicator', `/api/v1/campaigns/${s.campaignId}/indicator`, 'indicator'],
       ['/campaigns/{id}/log/verify', `/api/v1/campaigns/${s.campaignId}/log/verify`, 'verify'],
+      ['/campaigns/{id}/breakdown/{questionId}', `/api/v1/campaigns/${s.campaignId}/breakdown/q_age`, 'breakdown'],
       ['/org-units', '/api/v1/org-units', 'org units'],
     ]
     for (const [documented, url, what] of calls) {

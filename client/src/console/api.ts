@@ -73,6 +73,19 @@ export interface Comment {
   text: string
 }
 
+export interface Breakdown {
+  questionId: string
+  groups: {
+    value: string | null
+    label: string
+    received: number
+    valid: number
+    rate: number | null
+    ci95: [number, number] | null
+    smallSample: boolean
+  }[]
+}
+
 export interface ChainVerdict {
   ok: boolean
   length: number
@@ -95,6 +108,8 @@ export const api = {
       'GET',
       `/campaigns/${encodeURIComponent(id)}/comments?${new URLSearchParams({ q, before, limit: '50' })}`,
     ),
+  breakdown: (id: string, questionId: string) =>
+    call<Breakdown>('GET', `/campaigns/${encodeURIComponent(id)}/breakdown/${encodeURIComponent(questionId)}`),
   verify: (id: string) => call<ChainVerdict>('GET', `/campaigns/${encodeURIComponent(id)}/log/verify`),
   flagged: (id: string) => call<FlaggedResponse[]>('GET', `/campaigns/${encodeURIComponent(id)}/responses?limit=200`),
   review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>

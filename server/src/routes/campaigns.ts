@@ -2,6 +2,7 @@ import { CampaignCreate, CampaignPatch, HouseholdCodeRequest, QuestionnaireDraft
 import { Hono } from 'hono'
 import { type AuthEnv, requireRole, STAFF, serverOrigin } from '../auth/index.ts'
 import { readJson } from '../http/problem.ts'
+import { profileBreakdown } from '../services/breakdown.ts'
 import {
   createCampaign,
   getCampaignDetail,
@@ -79,6 +80,9 @@ export function campaignRoutes(deps: Deps) {
           200,
         )
       })
+      .get('/:id/breakdown/:questionId', STATS, async (c) =>
+        c.json(await profileBreakdown(deps, c.req.param('id'), c.req.param('questionId')), 200),
+      )
       .get('/:id/devices', SETUP, async (c) => c.json(await campaignDevices(deps, c.req.param('id'), c.req.query('all') !== '1'), 200))
       .get('/:id/log/verify', STATS, async (c) => c.json(await verifyChain(deps, c.req.param('id')), 200))
       .get('/:id/responses', SETUP, async (c) => {

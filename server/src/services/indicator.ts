@@ -8,7 +8,8 @@ import { type CampaignContext, loadCampaignContext } from './campaign-context.ts
 import type { Deps } from './deps.ts'
 import { withConfigCheck } from './method-errors.ts'
 
-function communitiesOf(ctx: CampaignContext): CommunityInput[] {
+/** The campaign's communities as the method takes them (population, quota). */
+export function communitiesOf(ctx: CampaignContext): CommunityInput[] {
   return [...ctx.communities.values()].map((c) => ({
     id: c.id,
     population: c.population === null ? null : Number(c.population),

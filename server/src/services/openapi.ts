@@ -56,6 +56,29 @@ function build(): Json {
         },
       },
     },
+    Breakdown: {
+      type: 'object',
+      required: ['questionId', 'groups'],
+      properties: {
+        questionId: { type: 'string' },
+        groups: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['value', 'label', 'received', 'valid', 'rate', 'ci95', 'smallSample'],
+            properties: {
+              value: { type: ['string', 'null'], description: "the option's value; null for respondents who did not answer" },
+              label: { type: 'string' },
+              received: { type: 'integer', minimum: 0 },
+              valid: { type: 'integer', minimum: 0 },
+              rate: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+              ci95: { type: ['array', 'null'], items: { type: 'number' }, minItems: 2, maxItems: 2 },
+              smallSample: { type: 'boolean' },
+            },
+          },
+        },
+      },
+    },
     ChainVerdict: {
       type: 'object',
       required: ['ok', 'length', 'firstBadSeq'],
@@ -135,6 +158,14 @@ function build(): Json {
             404: problem('unknown campaign'),
             409: problem('no published questionnaire yet'),
           },
+        },
+      },
+      '/campaigns/{id}/breakdown/{questionId}': {
+        get: {
+          summary: 'the rate per answer to a single-choice (profile) question, each group judged as the indicator is',
+          security: STATS_SECURITY,
+          parameters: [idParam, { name: 'questionId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: json(ref('Breakdown')), ...denied, 404: problem('unknown campaign, or not a single-choice question') },
         },
       },
       '/campaigns/{id}/log/verify': {
