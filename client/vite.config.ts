@@ -87,9 +87,9 @@ export default defineConfig({
         // A classic (non-module) worker: module service workers are missing in older Android WebViews.
         rollupFormat: 'iife',
         globPatterns: ['**/*.{js,css,html,webmanifest,png,svg,ico}'],
-        // The evaluator console (its own chunk, with the QR library) is online-only staff work: a
+        // The evaluator console (its own chunk, with the QR library, and ECharts) is online-only staff work: a
         // resident's phone should not download it when the service worker installs.
-        globIgnores: ['**/ConsoleApp-*'],
+        globIgnores: ['**/ConsoleApp-*', '**/echarts-*'],
       },
     }),
   ],
