@@ -57,6 +57,10 @@ const ACCESS: Row[] = [
   ['PATCH /api/v1/campaigns/:id/responses/:responseId/review',     401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/conflicts',                          401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/comments',                           401,    403,    ok,     ok,     403],
+  ['GET /api/v1/campaigns/:id/symposiums',                         401,    403,    ok,     ok,     403],
+  ['POST /api/v1/campaigns/:id/symposiums/:symposiumId/link',      401,    403,    ok,     ok,     403],
+  // A count only (no answers): the recorder may put it on the projector from a worker session.
+  ['GET /api/v1/campaigns/:id/symposiums/:symposiumId/count',      401,    ok,     ok,     ok,     403],
   // Every answer and comment: not for read-only statistics tokens.
   ['GET /api/v1/campaigns/:id/export.xlsx',                        401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/export.csv',                         401,    403,    ok,     ok,     403],

@@ -22,6 +22,7 @@ import { generateHouseholdCodes } from '../services/household-codes.ts'
 import { indicatorFromAggregates, recomputeIndicator } from '../services/indicator.ts'
 import { listConflictsOf, listFlagged } from '../services/responses.ts'
 import { reviewResponse } from '../services/reviews.ts'
+import { listCampaignSymposiums, symposiumCount, symposiumLink } from '../services/symposiums.ts'
 
 const SETUP = requireRole('admin', 'evaluator')
 
@@ -96,6 +97,16 @@ export function campaignRoutes(deps: Deps) {
         const userId = p.kind === 'staff' ? p.userId : null
         return c.json(await reviewResponse(deps, c.req.param('id'), c.req.param('responseId'), userId, input), 200)
       })
+      .get('/:id/symposiums', SETUP, async (c) =>
+        c.json(await listCampaignSymposiums(deps, c.req.param('id'), serverOrigin(c, deps.env)), 200),
+      )
+      .post('/:id/symposiums/:symposiumId/link', SETUP, async (c) =>
+        c.json(await symposiumLink(deps, c.req.param('id'), c.req.param('symposiumId'), serverOrigin(c, deps.env)), 200),
+      )
+      // The projector in the meeting room may run under the recorder's (worker's) session: a count only.
+      .get('/:id/symposiums/:symposiumId/count', requireRole(...STAFF), async (c) =>
+        c.json(await symposiumCount(deps, c.req.param('id'), c.req.param('symposiumId')), 200),
+      )
       .get('/:id/comments', SETUP, async (c) => {
         const limit = Math.min(200, Math.max(1, Number(c.req.query('limit') ?? 50) || 50))
         const q = (c.req.query('q') ?? '').slice(0, 200)
