@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs'
 import { formatRate } from '@minyi/shared/method'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasBrowser, launchBrowser, watchCsp } from '../support/browser.ts'
+import { hasBrowser, launchBrowser, PHONE, watchCsp } from '../support/browser.ts'
 import { RATED_IDS, rng, uuidv7 } from '../support/data.ts'
 import { type RunningServer, startServer } from '../support/server.ts'
-import { adminToken, campaignIdOf, waitForResidentPath } from './client-support.ts'
+import { adminToken, answerRatings, campaignIdOf, startQuestionnaire, submit, waitForResidentPath } from './client-support.ts'
 
 // The evaluator console (C5) in Chromium against the real server: sign in, open the demo campaign,
 // and check that what it shows is the server's indicator; review a flagged answer; verify the chain.
@@ -222,6 +222,34 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     expect(statuses).toEqual(['created', 'rejected household_code_used'])
   })
 
+  it('should record a symposium, give it a QR code whose sheets the projector counts live', async () => {
+    await page.getByRole('tab', { name: '座谈会' }).click()
+    await page.getByLabel('名称').fill('三季度居民座谈会')
+    await page.getByLabel('地点').fill('党群服务中心')
+    await page.getByLabel('居民代表').fill('9')
+    await page.getByRole('button', { name: '保存' }).click()
+    const card = page.getByTestId('symposium').filter({ hasText: '三季度居民座谈会' })
+    await expect(card.getByTestId('symposium-sheets').textContent()).resolves.toBe('已收到测评表 0 份')
+    await card.getByRole('button', { name: '生成本场二维码' }).click()
+    const url = await card.getByTestId('symposium-link').textContent()
+    await expect(card.locator('svg').count()).resolves.toBe(1)
+
+    // An attendee scans it on a phone and answers.
+    const phone = await browser.newContext(PHONE)
+    const attendee = await phone.newPage()
+    await attendee.goto(url ?? '')
+    await startQuestionnaire(attendee)
+    await answerRatings(attendee)
+    expect(await submit(attendee)).toBe('已发送')
+    await phone.close()
+
+    await card.getByRole('button', { name: '投屏计数' }).click()
+    await page.waitForURL(/\/symposium\//)
+    await expect.poll(() => page.getByTestId('projector-count').textContent(), { timeout: 10_000 }).toBe('1')
+    await page.getByRole('button', { name: /返回活动列表/ }).click()
+    await page.waitForURL(`**/console/c/${detail.id}`)
+  })
+
   it('should exclude a flagged answer only with a reason, and the indicator should count it as excluded', async () => {
     await page.getByRole('tab', { name: '标记复核' }).click()
     const row = page.getByTestId('review-row').filter({ hasText: speedingId.slice(-8) })
@@ -238,9 +266,9 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
   it('should verify the evidence chain of every accepted answer', async () => {
     await page.getByRole('tab', { name: '证据链' }).click()
     await page.getByRole('button', { name: '校验证据链' }).click()
-    // 40 seeded answers and the one sent with a household code.
+    // 40 seeded answers, the one sent with a household code and the symposium sheet.
     const { length } = await api<{ length: number }>(server, token, `/campaigns/${detail.id}/log/verify`)
-    expect(length).toBe(41)
+    expect(length).toBe(42)
     await expect(page.getByTestId('chain-verdict').textContent()).resolves.toContain(`证据链完整：${length} 条记录`)
   })
 

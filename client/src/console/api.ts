@@ -7,6 +7,8 @@ import type {
   HouseholdCodeBatch,
   Indicator,
   StaffUser,
+  SymposiumItem,
+  SyncResponse,
 } from '@minyi/shared/schemas'
 
 /**
@@ -86,6 +88,21 @@ export interface Breakdown {
   }[]
 }
 
+export interface SymposiumSummary {
+  id: string
+  title: string
+  date: string
+  place: string
+  communityId: string | null
+  streetId: string | null
+  host: string
+  recorder: string
+  attendees: Record<string, number>
+  remarks: number
+  sheets: number
+  url: string | null
+}
+
 export interface ChainVerdict {
   ok: boolean
   length: number
@@ -110,6 +127,21 @@ export const api = {
     ),
   breakdown: (id: string, questionId: string) =>
     call<Breakdown>('GET', `/campaigns/${encodeURIComponent(id)}/breakdown/${encodeURIComponent(questionId)}`),
+  symposiums: (id: string) => call<SymposiumSummary[]>('GET', `/campaigns/${encodeURIComponent(id)}/symposiums`),
+  symposiumLink: (id: string, symposiumId: string) =>
+    call<{ url: string }>('POST', `/campaigns/${encodeURIComponent(id)}/symposiums/${encodeURIComponent(symposiumId)}/link`),
+  symposiumCount: (id: string, symposiumId: string) =>
+    call<{ id: string; title: string; sheets: number }>(
+      'GET',
+      `/campaigns/${encodeURIComponent(id)}/symposiums/${encodeURIComponent(symposiumId)}/count`,
+    ),
+  /** Records a symposium the way a recorder's device does: one sync item of kind `symposium`. */
+  recordSymposium: async (item: SymposiumItem) => {
+    const res = await call<SyncResponse>('POST', '/sync', { deviceId: 'console-web', appVersion: 'console', outboxSize: 0, items: [item] })
+    const result = res.results[0]
+    if (result?.status !== 'created' && result?.status !== 'duplicate')
+      throw new ApiError(400, result?.code ?? 'rejected', result?.message ?? result?.code ?? 'rejected')
+  },
   verify: (id: string) => call<ChainVerdict>('GET', `/campaigns/${encodeURIComponent(id)}/log/verify`),
   flagged: (id: string) => call<FlaggedResponse[]>('GET', `/campaigns/${encodeURIComponent(id)}/responses?limit=200`),
   review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>
