@@ -272,8 +272,31 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     await expect(page.getByTestId('chain-verdict').textContent()).resolves.toContain(`证据链完整：${length} 条记录`)
   })
 
+  it('should recompute the indicator at once when the satisfied set changes, and show why a config is refused', async () => {
+    const before = await api<{ topK: number[] }>(server, token, `/campaigns/${detail.id}/indicator`)
+    await page.getByRole('tab', { name: '设置' }).click()
+    await page.getByLabel('计为满意').selectOption('top2')
+    await page.getByRole('button', { name: '保存' }).click()
+    await expect(page.getByRole('status').textContent()).resolves.toContain('已保存')
+    const after = await api<{ rate: number; satisfiedSet: string[] }>(server, token, `/campaigns/${detail.id}/indicator`)
+    // The aggregates do not depend on the config: top-2 is exactly the former top-2 share.
+    expect(after.rate).toBe(before.topK[1])
+    expect(after.satisfiedSet).toEqual(['非常满意', '满意'])
+    await page.getByRole('tab', { name: '满意度指标' }).click()
+    await expect(page.getByTestId('rate').textContent()).resolves.toBe(formatRate(after.rate))
+
+    // No pooled channel at all: the server refuses it with details, and nothing changes.
+    await page.getByRole('tab', { name: '设置' }).click()
+    for (const name of ['扫码自填', '入户访问', '纸质问卷']) await page.getByRole('checkbox', { name }).uncheck()
+    await page.getByRole('button', { name: '保存' }).click()
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('channels')
+    const still = await api<{ rate: number }>(server, token, `/campaigns/${detail.id}/indicator`)
+    expect(still.rate).toBe(after.rate)
+  })
+
   it('should raise no script error or CSP violation on the way', async () => {
-    expect(problems.filter((p) => !p.includes('401'))).toEqual([])
+    // 401 (signed out) and 400 (the refused config) are answers the page shows, not script errors.
+    expect(problems.filter((p) => !p.includes('401') && !p.includes('400'))).toEqual([])
     await expect(violations()).resolves.toEqual([])
   })
 })

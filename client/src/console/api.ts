@@ -1,6 +1,7 @@
 import type {
   CampaignDetail,
   CampaignLink,
+  CampaignPatchInput,
   CampaignSummary,
   Device,
   Flag,
@@ -22,6 +23,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Field-level details of a validation failure (zod issue paths). */
+    readonly details: { path: string; message: string }[] = [],
   ) {
     super(message)
   }
@@ -40,8 +43,12 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     throw new ApiError(0, 'network_error', 'network')
   }
   if (res.status === 204) return undefined as T
-  const data = (await res.json().catch(() => null)) as { code?: string; message?: string } | null
-  if (!res.ok) throw new ApiError(res.status, data?.code ?? 'http_error', data?.message ?? `HTTP ${res.status}`)
+  const data = (await res.json().catch(() => null)) as {
+    code?: string
+    message?: string
+    details?: { path: string; message: string }[]
+  } | null
+  if (!res.ok) throw new ApiError(res.status, data?.code ?? 'http_error', data?.message ?? `HTTP ${res.status}`, data?.details ?? [])
   return data as T
 }
 
@@ -142,6 +149,7 @@ export const api = {
     if (result?.status !== 'created' && result?.status !== 'duplicate')
       throw new ApiError(400, result?.code ?? 'rejected', result?.message ?? result?.code ?? 'rejected')
   },
+  patchCampaign: (id: string, patch: CampaignPatchInput) => call<unknown>('PATCH', `/campaigns/${encodeURIComponent(id)}`, patch),
   verify: (id: string) => call<ChainVerdict>('GET', `/campaigns/${encodeURIComponent(id)}/log/verify`),
   flagged: (id: string) => call<FlaggedResponse[]>('GET', `/campaigns/${encodeURIComponent(id)}/responses?limit=200`),
   review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>
