@@ -1,5 +1,5 @@
 import { insertLinkTokens } from '../db/queries/campaigns.ts'
-import { countSheets, getSymposium, getSymposiumLink, listSymposiums } from '../db/queries/symposiums.ts'
+import { countSheets, getSymposium, getSymposiumLink, getSymposiumLinks, listSymposiums } from '../db/queries/symposiums.ts'
 import { ProblemError } from '../http/problem.ts'
 import { linkUrl, requireContext } from './campaigns.ts'
 import type { Deps } from './deps.ts'
@@ -28,14 +28,11 @@ export interface SymposiumSummary {
 export async function listCampaignSymposiums(deps: Deps, campaignId: string, origin: string): Promise<SymposiumSummary[]> {
   await requireContext(deps, campaignId)
   const rows = await listSymposiums(deps.db.db, campaignId)
-  const sheets = await countSheets(
-    deps.db.db,
-    rows.map((r) => r.id),
-  )
-  const out: SymposiumSummary[] = []
-  for (const r of rows) {
-    const link = await getSymposiumLink(deps.db.db, r.id)
-    out.push({
+  const ids = rows.map((r) => r.id)
+  const [sheets, links] = await Promise.all([countSheets(deps.db.db, ids), getSymposiumLinks(deps.db.db, ids)])
+  return rows.map((r) => {
+    const token = links.get(r.id)
+    return {
       id: r.id,
       title: r.title,
       date: r.date,
@@ -47,10 +44,9 @@ export async function listCampaignSymposiums(deps: Deps, campaignId: string, ori
       attendees: JSON.parse(r.attendees_json) as Record<string, number>,
       remarks: (JSON.parse(r.remarks_json) as unknown[]).length,
       sheets: sheets.get(r.id) ?? 0,
-      url: link ? linkUrl(deps, origin, link.token) : null,
-    })
-  }
-  return out
+      url: token ? linkUrl(deps, origin, token) : null,
+    }
+  })
 }
 
 async function requireSymposium(deps: Deps, campaignId: string, symposiumId: string) {

@@ -45,3 +45,12 @@ export async function countSheets(db: Kysely<Database>, symposiumIds: readonly s
 export function getSymposiumLink(db: Kysely<Database>, symposiumId: string): Promise<{ token: string } | undefined> {
   return db.selectFrom('link_tokens').select('token').where('symposium_id', '=', symposiumId).executeTakeFirst()
 }
+
+/** The QR links of these symposiums, by symposium id. */
+export async function getSymposiumLinks(db: Kysely<Database>, symposiumIds: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  if (symposiumIds.length === 0) return out
+  const rows = await db.selectFrom('link_tokens').select(['symposium_id', 'token']).where('symposium_id', 'in', symposiumIds).execute()
+  for (const r of rows) if (r.symposium_id) out.set(r.symposium_id, r.token)
+  return out
+}
