@@ -294,6 +294,17 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     expect(still.rate).toBe(after.rate)
   })
 
+  it('should go back to the sign-in form when the session is revoked while the console is open', async () => {
+    const me = await api<{ user: { id: string } }>(server, token, '/auth/me')
+    const revoked = await fetch(`${server.url}/api/v1/staff/${me.user.id}/sessions/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(revoked.status).toBe(200)
+    await page.getByRole('button', { name: '刷新' }).click()
+    await page.getByRole('heading', { name: '登录' }).waitFor()
+  })
+
   it('should raise no script error or CSP violation on the way', async () => {
     // 401 (signed out) and 400 (the refused config) are answers the page shows, not script errors.
     expect(problems.filter((p) => !p.includes('401') && !p.includes('400'))).toEqual([])

@@ -30,6 +30,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Dispatched on `window` when the server no longer knows the session. */
+export const SIGNED_OUT = 'minyi:signed-out'
+
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response
   try {
@@ -48,6 +51,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     message?: string
     details?: { path: string; message: string }[]
   } | null
+  // A session that expired or was revoked mid-use: the console goes back to its sign-in form.
+  if (res.status === 401 && path !== '/auth/login' && path !== '/auth/me') window.dispatchEvent(new Event(SIGNED_OUT))
   if (!res.ok) throw new ApiError(res.status, data?.code ?? 'http_error', data?.message ?? `HTTP ${res.status}`, data?.details ?? [])
   return data as T
 }
