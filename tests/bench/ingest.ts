@@ -166,6 +166,8 @@ async function direct(items: BenchItem[]): Promise<number> {
       prev = chained
     })
     write.tally(batch[0]?.campaignId ?? '', tally)
+    for (const communityId of new Set(batch.map((item) => item.communityId)))
+      write.activity(batch[0]?.campaignId ?? '', communityId, receivedAt)
   })
   const started = performance.now()
   for (let i = 0; i < items.length; i += BATCH) writeBatch(items.slice(i, i + BATCH), `bench-device-${i / BATCH}`)

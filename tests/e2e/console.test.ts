@@ -162,6 +162,8 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
   it('should list progress for every community and draw a QR code for every link', async () => {
     await page.getByRole('tab', { name: '社区进度' }).click()
     await expect(page.getByTestId('community-row').count()).resolves.toBe(detail.communities.length)
+    // Every seeded community had answers: each shows when it last received one.
+    await expect.poll(() => page.getByTestId('last-activity').allTextContents()).not.toContain('—')
     // The ECharts bar chart of the same rates is drawn (canvas), beside the table.
     await page.locator('[data-testid=chart] canvas').first().waitFor()
     await page.getByRole('tab', { name: '二维码' }).click()

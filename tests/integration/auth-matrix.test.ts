@@ -51,6 +51,7 @@ const ACCESS: Row[] = [
   ['POST /api/v1/campaigns/:id/household-codes',                   401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/indicator',                          401,    403,    ok,     ok,     ok],
   ['GET /api/v1/campaigns/:id/breakdown/:questionId',              401,    403,    ok,     ok,     ok],
+  ['GET /api/v1/campaigns/:id/activity',                           401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/devices',                            401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/log/verify',                         401,    403,    ok,     ok,     ok],
   ['GET /api/v1/campaigns/:id/responses',                          401,    403,    ok,     ok,     403],

@@ -155,6 +155,7 @@ export const api = {
       throw new ApiError(400, result?.code ?? 'rejected', result?.message ?? result?.code ?? 'rejected')
   },
   patchCampaign: (id: string, patch: CampaignPatchInput) => call<unknown>('PATCH', `/campaigns/${encodeURIComponent(id)}`, patch),
+  activity: (id: string) => call<{ communityId: string; lastReceivedAt: string }[]>('GET', `/campaigns/${encodeURIComponent(id)}/activity`),
   verify: (id: string) => call<ChainVerdict>('GET', `/campaigns/${encodeURIComponent(id)}/log/verify`),
   flagged: (id: string) => call<FlaggedResponse[]>('GET', `/campaigns/${encodeURIComponent(id)}/responses?limit=200`),
   review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>

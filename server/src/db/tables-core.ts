@@ -211,6 +211,13 @@ export interface RateLimitsTable {
   count: number
 }
 
+/** When ingest last accepted a response for a community of a campaign (live progress, C5). */
+export interface CommunityActivityTable {
+  campaign_id: string
+  community_id: string
+  last_received_at: string
+}
+
 export interface CoreTables {
   org_units: OrgUnitsTable
   questionnaires: QuestionnairesTable
@@ -226,6 +233,7 @@ export interface CoreTables {
   devices: DevicesTable
   device_campaigns: DeviceCampaignsTable
   household_counts: HouseholdCountsTable
+  community_activity: CommunityActivityTable
   aggregate_cells: AggregateCellsTable
   evidence_log: EvidenceLogTable
   evidence_heads: EvidenceHeadsTable

@@ -15,7 +15,7 @@ import {
 } from '../services/campaigns.ts'
 import { searchComments } from '../services/comments.ts'
 import type { Deps } from '../services/deps.ts'
-import { campaignDevices } from '../services/devices.ts'
+import { campaignDevices, communityActivity } from '../services/devices.ts'
 import { verifyChain } from '../services/evidence.ts'
 import { type ExportFile, exportCsv, exportWorkbook } from '../services/exports.ts'
 import { generateHouseholdCodes } from '../services/household-codes.ts'
@@ -84,6 +84,7 @@ export function campaignRoutes(deps: Deps) {
       .get('/:id/breakdown/:questionId', STATS, async (c) =>
         c.json(await profileBreakdown(deps, c.req.param('id'), c.req.param('questionId')), 200),
       )
+      .get('/:id/activity', SETUP, async (c) => c.json(await communityActivity(deps, c.req.param('id')), 200))
       .get('/:id/devices', SETUP, async (c) => c.json(await campaignDevices(deps, c.req.param('id'), c.req.query('all') !== '1'), 200))
       .get('/:id/log/verify', STATS, async (c) => c.json(await verifyChain(deps, c.req.param('id')), 200))
       .get('/:id/responses', SETUP, async (c) => {

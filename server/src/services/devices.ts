@@ -1,4 +1,5 @@
 import type { Device } from '@minyi/shared/schemas'
+import { listCommunityActivity } from '../db/queries/activity.ts'
 import { listCampaignDevices } from '../db/queries/devices.ts'
 import { requireContext } from './campaigns.ts'
 import type { Deps } from './deps.ts'
@@ -13,5 +14,14 @@ export async function campaignDevices(deps: Deps, campaignId: string, unsent: bo
     outboxSize: d.outbox_size,
     userId: d.user_id,
     responses: d.responses,
+  }))
+}
+
+/** C5 live progress: when each community of the campaign last had a response accepted. */
+export async function communityActivity(deps: Deps, campaignId: string): Promise<{ communityId: string; lastReceivedAt: string }[]> {
+  await requireContext(deps, campaignId)
+  return (await listCommunityActivity(deps.db.db, campaignId)).map((r) => ({
+    communityId: r.community_id,
+    lastReceivedAt: r.last_received_at,
   }))
 }

@@ -9,6 +9,7 @@ import {
   type SyncRequest,
 } from '@minyi/shared/schemas'
 import type { Principal } from '../auth/principal.ts'
+import { touchCommunityActivity } from '../db/queries/activity.ts'
 import { bumpDeviceCampaigns, upsertDevice } from '../db/queries/devices.ts'
 import { getHouseholdCode, useHouseholdCode } from '../db/queries/household-codes.ts'
 import {
@@ -212,6 +213,8 @@ interface Job {
 interface Shared {
   tallies: TallyBatch
   chains: Map<string, { id: string; hash: string }[]>
+  /** (campaign, community) → when a response there was last accepted, for live progress. */
+  activity: Map<string, { campaign_id: string; community_id: string; last_received_at: string }>
 }
 
 /** At most this many batches share one transaction. */
@@ -275,10 +278,11 @@ async function drain(deps: Deps, q: { pending: Pending[]; draining: boolean }): 
 }
 
 async function storeGroup(deps: Deps, trx: Q, jobs: Job[]): Promise<SyncItemResult[][]> {
-  const shared: Shared = { tallies: new TallyBatch(), chains: new Map() }
+  const shared: Shared = { tallies: new TallyBatch(), chains: new Map(), activity: new Map() }
   const results: SyncItemResult[][] = []
   for (const job of jobs) results.push(await store(deps, trx, job, shared))
   await shared.tallies.write(trx)
+  await touchCommunityActivity(trx, [...shared.activity.values()])
   const at = deps.now().toISOString()
   for (const campaignId of [...shared.chains.keys()].sort()) await appendToChain(trx, campaignId, shared.chains.get(campaignId) ?? [], at)
   return results
@@ -403,7 +407,7 @@ async function store(deps: Deps, trx: Q, { principal, req, checked, opts }: Job,
   const householdSeen = new Map<string, number>()
   for (const [k, n] of perHousehold) householdSeen.set(k, (householdAfter.get(k) ?? n) - n)
 
-  const { tallies, chains } = shared
+  const { tallies, chains, activity } = shared
   const rows: ResponseRow[] = []
   for (const { c, conflict } of newResponses) {
     const item = c.item
@@ -455,6 +459,11 @@ async function store(deps: Deps, trx: Q, { principal, req, checked, opts }: Job,
     }
     rows.push(row)
     tallies.add(item.campaignId, c.version.questions, tallyInputOf(row, item.answers))
+    activity.set(`${item.campaignId}|${item.communityId}`, {
+      campaign_id: item.campaignId,
+      community_id: item.communityId,
+      last_received_at: receivedAt,
+    })
     const chain = chains.get(item.campaignId) ?? []
     chains.set(item.campaignId, chain)
     chain.push({ id: item.id, hash: c.hash })

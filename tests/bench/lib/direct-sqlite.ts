@@ -57,6 +57,10 @@ export function directWriter(db: RawSqlite) {
      on conflict (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key)
      do update set counts_json = excluded.counts_json`,
   )
+  const touchActivity = db.prepare(
+    `insert into community_activity (campaign_id, community_id, last_received_at) values (?, ?, ?)
+     on conflict (campaign_id, community_id) do update set last_received_at = max(community_activity.last_received_at, excluded.last_received_at)`,
+  )
   const insertEvidence = db.prepare(
     'insert into evidence_log (campaign_id, seq, response_id, content_hash, prev_hash, hash, at) values (?, ?, ?, ?, ?, ?, ?)',
   )
@@ -78,6 +82,10 @@ export function directWriter(db: RawSqlite) {
         r.contentHash,
         r.exclusion === 'test' ? 1 : 0,
       )
+    },
+    /** The community's last activity, once per transaction and community (as the server does). */
+    activity(campaignId: string, communityId: string, at: string): void {
+      touchActivity.run(campaignId, communityId, at)
     },
     evidence(campaignId: string, seq: number, responseId: string, contentHash: string, prev: string, hash: string, at: string): void {
       insertEvidence.run(campaignId, seq, responseId, contentHash, prev, hash, at)

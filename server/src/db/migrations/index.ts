@@ -3,6 +3,7 @@ import { coreMigration } from './0001-core.ts'
 import { authMigration } from './0002-auth.ts'
 import { aggregateCellsMigration } from './0003-aggregate-cells.ts'
 import { symposiumSheetsMigration } from './0004-symposium-sheets.ts'
+import { communityActivityMigration } from './0005-community-activity.ts'
 
 /** Ordered by name; forward-only. Add a new numbered file for every change of a persisted shape. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-auth': authMigration,
   '0003-aggregate-cells': aggregateCellsMigration,
   '0004-symposium-sheets': symposiumSheetsMigration,
+  '0005-community-activity': communityActivityMigration,
 }
