@@ -296,6 +296,30 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     expect(still.rate).toBe(after.rate)
   })
 
+  it('should add a rating item to the questionnaire and publish it as the next version', async () => {
+    const before = await api<Detail>(server, token, `/campaigns/${detail.id}`)
+    await page.getByRole('tab', { name: '问卷' }).click()
+    await page.getByLabel('新题编号（如 q_env）').fill('q_env')
+    await page.getByRole('button', { name: '添加题目' }).click()
+    const card = page.getByTestId('question-q_env')
+    // A title left empty is refused by the server, which says where.
+    await card.getByLabel('中文').fill('')
+    await page.getByRole('button', { name: '保存草稿' }).click()
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/questions\.\d+\.title\.zh/)
+    await card.getByLabel('中文').fill('您对社区环境卫生的满意程度？')
+    await page.getByRole('button', { name: '发布新版本' }).click()
+    await expect(page.getByRole('status').textContent()).resolves.toBe(
+      `已发布第 ${before.questionnaire.version + 1} 版，扫码打开的问卷即为新版本。`,
+    )
+    const after = await api<{ questionnaire: { version: number; questions: { id: string; type: string }[] } }>(
+      server,
+      token,
+      `/campaigns/${detail.id}`,
+    )
+    expect(after.questionnaire.version).toBe(before.questionnaire.version + 1)
+    expect(after.questionnaire.questions.find((q) => q.id === 'q_env')?.type).toBe('rating')
+  })
+
   it('should go back to the sign-in form when the session is revoked while the console is open', async () => {
     const me = await api<{ user: { id: string } }>(server, token, '/auth/me')
     const revoked = await fetch(`${server.url}/api/v1/staff/${me.user.id}/sessions/revoke`, {

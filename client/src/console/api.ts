@@ -7,6 +7,7 @@ import type {
   Flag,
   HouseholdCodeBatch,
   Indicator,
+  QuestionnaireContent,
   StaffUser,
   SymposiumItem,
   SyncResponse,
@@ -156,6 +157,11 @@ export const api = {
   },
   patchCampaign: (id: string, patch: CampaignPatchInput) => call<unknown>('PATCH', `/campaigns/${encodeURIComponent(id)}`, patch),
   activity: (id: string) => call<{ communityId: string; lastReceivedAt: string }[]>('GET', `/campaigns/${encodeURIComponent(id)}/activity`),
+  draft: (id: string) => call<QuestionnaireContent>('GET', `/campaigns/${encodeURIComponent(id)}/questionnaire`),
+  saveDraft: (id: string, content: QuestionnaireContent) =>
+    call<unknown>('PUT', `/campaigns/${encodeURIComponent(id)}/questionnaire`, content),
+  publish: (id: string) =>
+    call<{ version: number; publishedAt: string }>('POST', `/campaigns/${encodeURIComponent(id)}/questionnaire/publish`),
   verify: (id: string) => call<ChainVerdict>('GET', `/campaigns/${encodeURIComponent(id)}/log/verify`),
   flagged: (id: string) => call<FlaggedResponse[]>('GET', `/campaigns/${encodeURIComponent(id)}/responses?limit=200`),
   review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>
