@@ -285,7 +285,8 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     expect(after.rate).toBe(before.topK[1])
     expect(after.satisfiedSet).toEqual(['非常满意', '满意'])
     await page.getByRole('tab', { name: '满意度指标' }).click()
-    await expect(page.getByTestId('rate').textContent()).resolves.toBe(formatRate(after.rate))
+    // The page reloads the indicator after the save: wait for it rather than read it once.
+    await expect.poll(() => page.getByTestId('rate').textContent()).toBe(formatRate(after.rate))
 
     // No pooled channel at all: the server refuses it with details, and nothing changes.
     await page.getByRole('tab', { name: '设置' }).click()
@@ -308,9 +309,10 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/questions\.\d+\.title\.zh/)
     await card.getByLabel('中文').fill('您对社区环境卫生的满意程度？')
     await page.getByRole('button', { name: '发布新版本' }).click()
-    await expect(page.getByRole('status').textContent()).resolves.toBe(
-      `已发布第 ${before.questionnaire.version + 1} 版，扫码打开的问卷即为新版本。`,
-    )
+    // Publishing saves the draft first ("草稿已保存。"), then publishes: wait for the last word.
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toBe(`已发布第 ${before.questionnaire.version + 1} 版，扫码打开的问卷即为新版本。`)
     const after = await api<{ questionnaire: { version: number; questions: { id: string; type: string }[] } }>(
       server,
       token,
