@@ -170,7 +170,8 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     const links = await api<unknown[]>(server, token, `/campaigns/${detail.id}/links`)
     await page.getByTestId('link-row').first().waitFor()
     await expect(page.getByTestId('link-row').count()).resolves.toBe(links.length)
-    await expect(page.locator('[data-testid=link-row] svg').count()).resolves.toBe(links.length)
+    // The QR images are drawn after the rows appear.
+    await expect.poll(() => page.locator('[data-testid=link-row] svg').count()).toBe(links.length)
     // One A4 poster per community's QR link, only on paper.
     await page.emulateMedia({ media: 'print' })
     await expect(page.getByTestId('poster').first().isVisible()).resolves.toBe(true)
@@ -234,7 +235,7 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     await expect(card.getByTestId('symposium-sheets').textContent()).resolves.toBe('已收到测评表 0 份')
     await card.getByRole('button', { name: '生成本场二维码' }).click()
     const url = await card.getByTestId('symposium-link').textContent()
-    await expect(card.locator('svg').count()).resolves.toBe(1)
+    await card.locator('svg').waitFor()
 
     // An attendee scans it on a phone and answers.
     const phone = await browser.newContext(PHONE)
