@@ -128,6 +128,18 @@ describe.each(DIALECTS)('exports on $dialect', ({ dialect, skip }) => {
     for (const line of lines) for (const field of line.split(',')) expect(field.replace(/^"/, '')).not.toMatch(/^[=+@\t]/)
   })
 
+  it('should still export answers to a question the current version no longer has', async () => {
+    const draft = await h.call('GET', `/api/v1/campaigns/${s.campaignId}/questionnaire`, { token: s.evaluator.token })
+    const without = { ...draft.body, questions: draft.body.questions.filter((q: { id: string }) => q.id !== 'q_suggestions') }
+    expect(
+      (await h.call('PUT', `/api/v1/campaigns/${s.campaignId}/questionnaire`, { token: s.evaluator.token, body: without })).status,
+    ).toBe(200)
+    expect((await h.call('POST', `/api/v1/campaigns/${s.campaignId}/questionnaire/publish`, { token: s.evaluator.token })).status).toBe(201)
+    const csv = (await download(h, `/api/v1/campaigns/${s.campaignId}/export.csv`, s.evaluator.token)).bytes.toString('utf8')
+    expect(csv.split('\r\n')[0]).toContain('（q_suggestions）')
+    expect(csv).toContain("'@SUM(A1:A9)")
+  })
+
   it('should answer an unknown campaign with a 404 problem, not a broken file', async () => {
     const res = await h.call('GET', '/api/v1/campaigns/00000000-0000-7000-8000-000000000000/export.xlsx', { token: s.evaluator.token })
     expect(res.status).toBe(404)

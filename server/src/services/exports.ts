@@ -79,13 +79,32 @@ interface ExportData {
   campaignId: string
 }
 
+/**
+ * The answer columns: the current version's questions, then any question only older versions had
+ * (newest first), so an answer given to a question since removed is still exported.
+ */
+function exportQuestions(current: readonly Question[], all: readonly (readonly Question[])[]): Question[] {
+  const out = [...current]
+  const seen = new Set(current.map((q) => q.id))
+  for (const questions of [...all].reverse())
+    for (const q of questions)
+      if (!seen.has(q.id)) {
+        seen.add(q.id)
+        out.push(q)
+      }
+  return out
+}
+
 async function load(deps: Deps, campaignId: string): Promise<ExportData> {
   const ctx = await contextWithVersion(deps, campaignId)
   const indicator = await indicatorFromAggregates(deps, campaignId)
   return {
     title: ctx.row.title,
     indicator,
-    questions: ctx.latest.questions,
+    questions: exportQuestions(
+      ctx.latest.questions,
+      [...ctx.versions.values()].map((v) => v.questions),
+    ),
     communityName: new Map([...ctx.communities.values()].map((c) => [c.id, c.name])),
     campaignId,
   }
