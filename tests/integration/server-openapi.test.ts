@@ -80,6 +80,10 @@ describe.each(DIALECTS)('OpenAPI description on $dialect', ({ dialect, skip }) =
       expect(r.status, what).toBe(200)
       expect(check('get', documented, 200, r.body), what).toEqual([])
     }
+    // Staff get more fields than a read-only token (the household salt): still the documented shape.
+    const staffDetail = await h.call('GET', `/api/v1/campaigns/${s.campaignId}`, { token: s.evaluator.token })
+    expect(staffDetail.body.householdSalt).toBeDefined()
+    expect(check('get', '/campaigns/{id}', 200, staffDetail.body)).toEqual([])
     const login = await h.call('POST', '/api/v1/auth/login', { body: { login: 'admin', password: 'admin-test-password' } })
     expect(check('post', '/auth/login', 200, login.body)).toEqual([])
   })

@@ -29,8 +29,19 @@ function components(io: 'input' | 'output', entries: Record<string, z.ZodType>):
   const out: Record<string, Json> = {}
   for (const [id, schema] of Object.entries(schemas)) {
     const { $schema: _s, $id: _i, ...rest } = schema as Json
-    out[id] = rest
+    // Answers may gain fields ("more fields may be added", PRODUCT.md Contracts; staff also get
+    // e.g. a campaign's householdSalt), so clients must not be told that none will come.
+    out[id] = io === 'output' ? (openObjects(rest) as Json) : rest
   }
+  return out
+}
+
+/** Drops `additionalProperties: false` at every level. */
+function openObjects(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(openObjects)
+  if (schema === null || typeof schema !== 'object') return schema
+  const out: Json = {}
+  for (const [k, v] of Object.entries(schema)) if (!(k === 'additionalProperties' && v === false)) out[k] = openObjects(v)
   return out
 }
 
