@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasBrowser, launchBrowser, PHONE } from '../support/browser.ts'
-import { freePort, type RunningServer, startServer } from '../support/server.ts'
+import { type RunningServer, stablePort, startServer } from '../support/server.ts'
 import {
   adminToken,
   answerRatings,
@@ -38,7 +38,7 @@ describe.skipIf(!hasBrowser)('resident questionnaire sync in Chromium', () => {
   }
 
   beforeAll(async () => {
-    port = await freePort()
+    port = await stablePort()
     sqlitePath = join(mkdtempSync(join(tmpdir(), 'minyi-e2e-')), 'e2e.sqlite')
     server = await startServer({ port, sqlitePath })
     path = await waitForResidentPath(server)

@@ -19,6 +19,24 @@ export async function freePort(): Promise<number> {
   })
 }
 
+/**
+ * A free port below Linux's ephemeral range (32768–60999), for a test that stops its server and
+ * starts it again on the same origin (the service worker and IndexedDB are per origin). A port from
+ * `freePort()` could be handed by the OS to another suite's server while ours is down; ports below
+ * the ephemeral range are never handed out for `listen(0)`.
+ */
+export async function stablePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer()
+      srv.once('error', () => resolve(false))
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)))
+    })
+    if (free) return port
+  }
+}
+
 export interface RunningServer {
   url: string
   port: number
