@@ -31,6 +31,7 @@ export const zh = {
   tabCommunities: '社区进度',
   tabItems: '分项',
   tabLinks: '二维码',
+  notPublished: '问卷尚未发布，暂无指标。请在“问卷”中发布第一版。',
   tabQuestionnaire: '问卷',
   qIntro: '编辑草稿，发布后成为新版本（当前第 {version} 版）；已收回的答卷按其作答的版本计算。',
   qTitleZh: '中文',
@@ -227,6 +228,7 @@ export const en = {
   tabCommunities: 'Communities',
   tabItems: 'Items',
   tabLinks: 'QR codes',
+  notPublished: 'The questionnaire is not published yet, so there is no indicator. Publish the first version under “Questionnaire”.',
   tabQuestionnaire: 'Questionnaire',
   qIntro:
     'Edit the draft; publishing makes it the next version (now version {version}). Answers already received count under the version they answered.',
