@@ -323,21 +323,15 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     expect(after.questionnaire.questions.find((q) => q.id === 'q_env')?.type).toBe('rating')
   })
 
-  it('should open a campaign whose questionnaire is not published yet, and publish its first version', async () => {
-    const res = await fetch(`${server.url}/api/v1/campaigns`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        title: '2027年度满意度调查（草稿）',
-        opensAt: '2027-01-01T00:00:00+08:00',
-        closesAt: '2027-12-31T23:59:59+08:00',
-        communityIds: detail.communities.map((c) => c.id),
-      }),
-    })
-    expect(res.status).toBe(201)
-    const draft = (await res.json()) as { id: string; status: string }
-    expect(draft.status).toBe('draft')
-    await page.goto(`${server.url}/console/c/${draft.id}`)
+  it('should create a campaign from the template as a draft, and publish its first version', async () => {
+    await page.goto(`${server.url}/console`)
+    await page.getByLabel('名称').fill('2027年度满意度调查')
+    await page.getByRole('button', { name: '创建（草稿）' }).click()
+    await page.waitForURL(/\/console\/c\/[0-9a-f-]{36}$/)
+    const draft = { id: page.url().split('/').pop() ?? '' }
+    const created = await api<{ status: string; communities: unknown[]; opensAt: string }>(server, token, `/campaigns/${draft.id}`)
+    expect(created).toMatchObject({ status: 'draft' })
+    expect(created.communities).toHaveLength(detail.communities.length)
     await expect(page.getByText('问卷尚未发布，暂无指标').textContent()).resolves.toContain('问卷尚未发布')
     await page.getByRole('tab', { name: '问卷' }).click()
     await page.getByRole('button', { name: '发布新版本' }).click()

@@ -1,4 +1,5 @@
 import type {
+  CampaignCreateInput,
   CampaignDetail,
   CampaignLink,
   CampaignPatchInput,
@@ -7,6 +8,7 @@ import type {
   Flag,
   HouseholdCodeBatch,
   Indicator,
+  OrgUnit,
   QuestionnaireContent,
   StaffUser,
   SymposiumItem,
@@ -162,6 +164,8 @@ export const api = {
     call<unknown>('PUT', `/campaigns/${encodeURIComponent(id)}/questionnaire`, content),
   publish: (id: string) =>
     call<{ version: number; publishedAt: string }>('POST', `/campaigns/${encodeURIComponent(id)}/questionnaire/publish`),
+  orgUnits: () => call<OrgUnit[]>('GET', '/org-units'),
+  createCampaign: (input: CampaignCreateInput) => call<{ id: string }>('POST', '/campaigns', input),
   verify: (id: string) => call<ChainVerdict>('GET', `/campaigns/${encodeURIComponent(id)}/log/verify`),
   flagged: (id: string) => call<FlaggedResponse[]>('GET', `/campaigns/${encodeURIComponent(id)}/responses?limit=200`),
   review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>
