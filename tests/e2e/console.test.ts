@@ -340,7 +340,36 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     await expect(page.getByTestId('n').textContent()).resolves.toContain('0 / 0')
   })
 
+  it('should let an admin create a worker account and a read-only token that reads the indicator until revoked', async () => {
+    await page.getByRole('link', { name: '账号与令牌' }).click()
+    await page.waitForURL('**/console/admin')
+    await page.getByLabel('姓名').fill('王社工')
+    await page.getByLabel('账号').fill('wang.worker')
+    await page.getByLabel('初始密码（至少 8 位）').fill('worker-password-1')
+    await page.getByRole('checkbox', { name: detail.communities[0]?.name ?? '' }).check()
+    await page.getByRole('button', { name: '创建账号' }).click()
+    const row = page.getByTestId('staff-row').filter({ hasText: 'wang.worker' })
+    await expect(row.textContent()).resolves.toContain(detail.communities[0]?.name ?? '')
+    // The worker can sign in with that password.
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'wang.worker', password: 'worker-password-1' }),
+    })
+    expect(((await login.json()) as { user: { role: string } }).user.role).toBe('worker')
+
+    await page.getByLabel('用途').fill('区统计系统')
+    await page.getByRole('button', { name: '生成令牌' }).click()
+    const readOnly = (await page.getByTestId('new-token').locator('code').textContent()) ?? ''
+    const read = () => fetch(`${server.url}/api/v1/campaigns/${detail.id}/indicator`, { headers: { authorization: `Bearer ${readOnly}` } })
+    expect((await read()).status).toBe(200)
+    await page.getByTestId('token-row').filter({ hasText: '区统计系统' }).getByRole('button', { name: '吊销' }).click()
+    await expect.poll(async () => (await read()).status).toBe(401)
+  })
+
   it('should go back to the sign-in form when the session is revoked while the console is open', async () => {
+    await page.goto(`${server.url}/console/c/${detail.id}`)
+    await page.getByTestId('rate').waitFor()
     const me = await api<{ user: { id: string } }>(server, token, '/auth/me')
     const revoked = await fetch(`${server.url}/api/v1/staff/${me.user.id}/sessions/revoke`, {
       method: 'POST',

@@ -1,4 +1,5 @@
 import type {
+  ApiToken,
   CampaignCreateInput,
   CampaignDetail,
   CampaignLink,
@@ -11,6 +12,8 @@ import type {
   OrgUnit,
   QuestionnaireContent,
   StaffUser,
+  StaffUserInput,
+  StaffUserUpdate,
   SymposiumItem,
   SyncResponse,
 } from '@minyi/shared/schemas'
@@ -166,6 +169,13 @@ export const api = {
     call<{ version: number; publishedAt: string }>('POST', `/campaigns/${encodeURIComponent(id)}/questionnaire/publish`),
   orgUnits: () => call<OrgUnit[]>('GET', '/org-units'),
   createCampaign: (input: CampaignCreateInput) => call<{ id: string }>('POST', '/campaigns', input),
+  staff: () => call<StaffUser[]>('GET', '/staff'),
+  createStaff: (input: StaffUserInput) => call<StaffUser>('POST', '/staff', input),
+  updateStaff: (id: string, patch: StaffUserUpdate) => call<StaffUser>('PATCH', `/staff/${encodeURIComponent(id)}`, patch),
+  revokeSessions: (id: string) => call<unknown>('POST', `/staff/${encodeURIComponent(id)}/sessions/revoke`),
+  tokens: () => call<ApiToken[]>('GET', '/tokens'),
+  createToken: (name: string) => call<ApiToken & { token: string }>('POST', '/tokens', { name }),
+  revokeToken: (id: string) => call<ApiToken>('POST', `/tokens/${encodeURIComponent(id)}/revoke`),
   verify: (id: string) => call<ChainVerdict>('GET', `/campaigns/${encodeURIComponent(id)}/log/verify`),
   flagged: (id: string) => call<FlaggedResponse[]>('GET', `/campaigns/${encodeURIComponent(id)}/responses?limit=200`),
   review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>
