@@ -257,6 +257,10 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     await page.getByRole('tab', { name: '标记复核' }).click()
     const row = page.getByTestId('review-row').filter({ hasText: speedingId.slice(-8) })
     await row.waitFor()
+    // The evaluator sees how long it took and what was answered before deciding.
+    await expect(row.locator('summary').textContent()).resolves.toBe('查看答案（用时 5 秒）')
+    await row.locator('summary').click()
+    await expect(row.getByTestId('review-answers').locator('dd').count()).resolves.toBe(RATED_IDS.length)
     await row.getByRole('button', { name: '剔除' }).click()
     await expect(row.getByRole('alert').textContent()).resolves.toBe('请填写理由')
     await row.getByRole('textbox').fill('回访确认为误填')
