@@ -1,10 +1,13 @@
 import type {
   ApiToken,
+  Breakdown,
   CampaignCreateInput,
   CampaignDetail,
   CampaignLink,
   CampaignPatchInput,
   CampaignSummary,
+  ChainVerdict,
+  CommentPage,
   Device,
   Flag,
   HouseholdCodeBatch,
@@ -15,6 +18,7 @@ import type {
   StaffUserInput,
   StaffUserUpdate,
   SymposiumItem,
+  SymposiumSummary,
   SyncResponse,
 } from '@minyi/shared/schemas'
 
@@ -34,6 +38,12 @@ export class ApiError extends Error {
   ) {
     super(message)
   }
+}
+
+/** What a failed call says on the page: the server's message, with its field-level details if any. */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError && e.details.length) return `${e.message}: ${e.details.map((d) => `${d.path} ${d.message}`).join('; ')}`
+  return e instanceof Error ? e.message : String(e)
 }
 
 /** Dispatched on `window` when the server no longer knows the session. */
@@ -84,49 +94,6 @@ export interface FlaggedResponse {
   review: string | null
 }
 
-export interface Comment {
-  responseId: string
-  communityId: string
-  channel: string
-  submittedAt: string
-  questionId: string
-  text: string
-}
-
-export interface Breakdown {
-  questionId: string
-  groups: {
-    value: string | null
-    label: string
-    received: number
-    valid: number
-    rate: number | null
-    ci95: [number, number] | null
-    smallSample: boolean
-  }[]
-}
-
-export interface SymposiumSummary {
-  id: string
-  title: string
-  date: string
-  place: string
-  communityId: string | null
-  streetId: string | null
-  host: string
-  recorder: string
-  attendees: Record<string, number>
-  remarks: number
-  sheets: number
-  url: string | null
-}
-
-export interface ChainVerdict {
-  ok: boolean
-  length: number
-  firstBadSeq: number | null
-}
-
 export const api = {
   me: () => call<Me>('GET', '/auth/me'),
   login: (login: string, password: string) => call<unknown>('POST', '/auth/login', { login, password }),
@@ -139,10 +106,7 @@ export const api = {
   householdCodes: (id: string, communityId: string, count: number) =>
     call<HouseholdCodeBatch>('POST', `/campaigns/${encodeURIComponent(id)}/household-codes`, { communityId, count }),
   comments: (id: string, q: string, before: string) =>
-    call<{ comments: Comment[]; next: string | null }>(
-      'GET',
-      `/campaigns/${encodeURIComponent(id)}/comments?${new URLSearchParams({ q, before, limit: '50' })}`,
-    ),
+    call<CommentPage>('GET', `/campaigns/${encodeURIComponent(id)}/comments?${new URLSearchParams({ q, before, limit: '50' })}`),
   breakdown: (id: string, questionId: string) =>
     call<Breakdown>('GET', `/campaigns/${encodeURIComponent(id)}/breakdown/${encodeURIComponent(questionId)}`),
   symposiums: (id: string) => call<SymposiumSummary[]>('GET', `/campaigns/${encodeURIComponent(id)}/symposiums`),

@@ -38,3 +38,10 @@ export function useConsoleText() {
       }).format(new Date(iso)),
   }
 }
+
+const SHANGHAI_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' })
+/** The Asia/Shanghai calendar day of an instant, `YYYY-MM-DD` (what a date input holds). */
+export const shanghaiDay = (at: string | Date = new Date()) => SHANGHAI_DAY.format(new Date(at))
+/** Whole days in Asia/Shanghai as the UTC instants the server stores: the first and the last millisecond. */
+export const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`).toISOString()
+export const dayEnd = (day: string) => new Date(`${day}T23:59:59.999+08:00`).toISOString()

@@ -1,27 +1,11 @@
 import { addResponseInto, emptyTally, indicatorFromTally, type Tally } from '@minyi/shared/method'
-import type { Answers } from '@minyi/shared/schemas'
+import type { Answers, Breakdown, BreakdownGroup } from '@minyi/shared/schemas'
 import { pageCampaignResponses } from '../db/queries/responses.ts'
 import { ProblemError } from '../http/problem.ts'
 import { tallyInputOf } from './aggregates.ts'
 import type { Deps } from './deps.ts'
 import { communitiesOf, contextWithVersion } from './indicator.ts'
 import { withConfigCheck } from './method-errors.ts'
-
-export interface BreakdownGroup {
-  /** The option's value, or null for "not answered". */
-  value: string | null
-  label: string
-  received: number
-  valid: number
-  rate: number | null
-  ci95: [number, number] | null
-  smallSample: boolean
-}
-
-export interface Breakdown {
-  questionId: string
-  groups: BreakdownGroup[]
-}
 
 const PAGE = 5000
 

@@ -1,22 +1,7 @@
-import type { Answers } from '@minyi/shared/schemas'
+import type { Answers, Comment, CommentPage } from '@minyi/shared/schemas'
 import { pageResponsesNewestFirst } from '../db/queries/responses.ts'
 import { requireContext } from './campaigns.ts'
 import type { Deps } from './deps.ts'
-
-export interface Comment {
-  responseId: string
-  communityId: string
-  channel: string
-  submittedAt: string
-  questionId: string
-  text: string
-}
-
-export interface CommentPage {
-  comments: Comment[]
-  /** Pass as `before` to continue further back; null when every response has been searched. */
-  next: string | null
-}
 
 const PAGE = 2000
 /** One request reads at most this many responses, so a search of a huge campaign answers quickly and continues on demand. */

@@ -1,4 +1,4 @@
-import type { Answers } from '@minyi/shared/schemas'
+import type { Answers, ChainVerdict } from '@minyi/shared/schemas'
 import { getCampaign } from '../db/queries/campaigns.ts'
 import {
   appendEvidence,
@@ -75,13 +75,6 @@ export async function appendToChain(trx: Q, campaignId: string, entries: { id: s
     return row
   })
   await appendEvidence(trx, campaignId, rows)
-}
-
-export interface ChainVerdict {
-  ok: boolean
-  length: number
-  /** The first entry whose link, hash or response content does not match; null when ok. */
-  firstBadSeq: number | null
 }
 
 /**

@@ -1,7 +1,9 @@
 import {
+  Breakdown,
   CampaignDetail,
   CampaignLink,
   CampaignSummary,
+  ChainVerdict,
   Indicator,
   LoginRequest,
   LoginResponse,
@@ -53,7 +55,17 @@ const STATS_SECURITY = [{ bearer: [] }, { session: [] }]
 
 function build(): Json {
   const schemas = {
-    ...components('output', { CampaignSummary, CampaignDetail, CampaignLink, Indicator, OrgUnit, LoginResponse, SyncResponse }),
+    ...components('output', {
+      CampaignSummary,
+      CampaignDetail,
+      CampaignLink,
+      Indicator,
+      Breakdown,
+      ChainVerdict,
+      OrgUnit,
+      LoginResponse,
+      SyncResponse,
+    }),
     ...components('input', { LoginRequest, SyncRequest }),
     Problem: {
       type: 'object',
@@ -66,39 +78,6 @@ function build(): Json {
           items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
         },
       },
-    },
-    Breakdown: {
-      type: 'object',
-      required: ['questionId', 'groups'],
-      properties: {
-        questionId: { type: 'string' },
-        groups: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['value', 'label', 'received', 'valid', 'rate', 'ci95', 'smallSample'],
-            properties: {
-              value: { type: ['string', 'null'], description: "the option's value; null for respondents who did not answer" },
-              label: { type: 'string' },
-              received: { type: 'integer', minimum: 0 },
-              valid: { type: 'integer', minimum: 0 },
-              rate: { type: ['number', 'null'], minimum: 0, maximum: 1 },
-              ci95: { type: ['array', 'null'], items: { type: 'number' }, minItems: 2, maxItems: 2 },
-              smallSample: { type: 'boolean' },
-            },
-          },
-        },
-      },
-    },
-    ChainVerdict: {
-      type: 'object',
-      required: ['ok', 'length', 'firstBadSeq'],
-      properties: {
-        ok: { type: 'boolean' },
-        length: { type: 'integer', minimum: 0 },
-        firstBadSeq: { type: ['integer', 'null'], description: 'the first entry that does not match; null when ok' },
-      },
-      additionalProperties: false,
     },
   }
   const denied = { 401: problem('not signed in / no token'), 403: problem('not allowed for this role or token') }

@@ -1,3 +1,4 @@
+import type { SymposiumSummary } from '@minyi/shared/schemas'
 import { insertLinkTokens } from '../db/queries/campaigns.ts'
 import { countSheets, getSymposium, getSymposiumLink, getSymposiumLinks, listSymposiums } from '../db/queries/symposiums.ts'
 import { ProblemError } from '../http/problem.ts'
@@ -8,22 +9,6 @@ import { randomToken } from './hashing.ts'
 // C4 symposiums (座谈会) as staff see them: created offline by a recorder through sync (kind
 // `symposium`), listed here with the rating sheets received, each with its own QR link, and a live
 // count for the meeting room's projector (no individual answers).
-
-export interface SymposiumSummary {
-  id: string
-  title: string
-  date: string
-  place: string
-  communityId: string | null
-  streetId: string | null
-  host: string
-  recorder: string
-  attendees: Record<string, number>
-  remarks: number
-  sheets: number
-  /** The symposium's own QR link, once made. */
-  url: string | null
-}
 
 export async function listCampaignSymposiums(deps: Deps, campaignId: string, origin: string): Promise<SymposiumSummary[]> {
   await requireContext(deps, campaignId)
