@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from 'node:stream'
-import { flagsOfKey, formatRate, reportParagraph } from '@minyi/shared/method'
+import { CHANNEL_ZH, flagsOfKey, formatRate, reportParagraph } from '@minyi/shared/method'
 import type { Answers, AnswerValue, Indicator, Question } from '@minyi/shared/schemas'
 import { type ExportResponseRow, listCampaignReviews, pageResponsesForExport } from '../db/queries/responses.ts'
 import { listSymposiums } from '../db/queries/symposiums.ts'
@@ -35,7 +35,6 @@ const SHANGHAI = new Intl.DateTimeFormat('sv-SE', {
 /** Stored as UTC instants, shown in Asia/Shanghai (PRODUCT.md, Server): `2026-11-25 18:04:05`. */
 export const shanghaiTime = (iso: string) => SHANGHAI.format(new Date(iso))
 
-const CHANNEL_ZH: Record<string, string> = { qr: '扫码自填', door: '入户访问', paper: '纸质问卷', symposium: '座谈会' }
 const REASON_ZH: Record<string, string> = {
   speeding: '答题过快',
   straightlining: '答案雷同',
@@ -72,11 +71,10 @@ function answerCell(q: Question, v: AnswerValue | undefined): Cell {
 }
 
 interface ExportData {
-  title: string
+  ctx: Awaited<ReturnType<typeof contextWithVersion>>
   indicator: Indicator
   questions: Question[]
   communityName: Map<string, string>
-  campaignId: string
 }
 
 /**
@@ -99,14 +97,13 @@ async function load(deps: Deps, campaignId: string): Promise<ExportData> {
   const ctx = await contextWithVersion(deps, campaignId)
   const indicator = await indicatorFromAggregates(deps, campaignId)
   return {
-    title: ctx.row.title,
+    ctx,
     indicator,
     questions: exportQuestions(
       ctx.latest.questions,
       [...ctx.versions.values()].map((v) => v.questions),
     ),
     communityName: new Map([...ctx.communities.values()].map((c) => [c.id, c.name])),
-    campaignId,
   }
 }
 
@@ -197,7 +194,7 @@ export async function exportCsv(deps: Deps, campaignId: string): Promise<ExportF
     }
     out.end()
   })
-  return { filename: fileName(d.title, 'csv'), contentType: 'text/csv; charset=utf-8', body }
+  return { filename: fileName(d.ctx.row.title, 'csv'), contentType: 'text/csv; charset=utf-8', body }
 }
 
 type Row = Cell[]
@@ -246,7 +243,7 @@ function indicatorRows(ind: Indicator): { rows: Row[]; percentRows: Set<number> 
  */
 export async function exportWorkbook(deps: Deps, campaignId: string): Promise<ExportFile> {
   const d = await load(deps, campaignId)
-  const ctx = await contextWithVersion(deps, campaignId)
+  const { ctx } = d
   const chain = await verifyChain(deps, campaignId)
   const { default: ExcelJS } = await import('exceljs')
   const body = streamed(async (out) => {
@@ -406,5 +403,9 @@ export async function exportWorkbook(deps: Deps, campaignId: string): Promise<Ex
     symposiums.commit()
     await wb.commit()
   })
-  return { filename: fileName(d.title, 'xlsx'), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body }
+  return {
+    filename: fileName(d.ctx.row.title, 'xlsx'),
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    body,
+  }
 }

@@ -39,4 +39,5 @@ export function reportParagraph(ind: Indicator): string {
   return parts.join('')
 }
 
-const CHANNEL_ZH: Record<string, string> = { qr: '扫码自填', door: '入户访问', paper: '纸质问卷', symposium: '座谈会' }
+/** The channels as the report and the exports name them (zh-CN). */
+export const CHANNEL_ZH: Record<string, string> = { qr: '扫码自填', door: '入户访问', paper: '纸质问卷', symposium: '座谈会' }
