@@ -43,6 +43,16 @@ export const PROBLEMS = {
   household_code_used: { status: 409, zh: '该入户码已使用', en: 'Household code already used' },
   invalid_household_code: { status: 400, zh: '入户码无效', en: 'Invalid household code' },
   invalid_time: { status: 400, zh: '答题时间不正确', en: 'Invalid start/submit times' },
+  invalid_household_key: {
+    status: 400,
+    zh: '住户标识不正确（门牌号须在手机上加密后发送）',
+    en: 'The household key is not the device-made hash of the door number',
+  },
+  invalid_outcome: {
+    status: 400,
+    zh: '走访结果不正确',
+    en: 'Unknown visit outcome, or a response named by a visit that was not completed',
+  },
 
   // campaign setup: the indicator config must fit the questionnaire (shared/src/method/config-fit.ts)
   satisfied_set_invalid: { status: 400, zh: '满意选项与题目量表不匹配', en: 'The satisfied set does not fit the questions’ scales' },

@@ -24,3 +24,23 @@ export type Channel = z.infer<typeof Channel>
 export const ROLES = ['admin', 'evaluator', 'worker'] as const
 export const Role = z.enum(ROLES)
 export type Role = z.infer<typeof Role>
+
+/** Position evidence keeps 3 decimals of a degree (about 100 m): coarse on purpose (PRODUCT.md C3). */
+export const COARSE_DECIMALS = 3
+/** Rounds a coordinate to the coarse precision that is kept (the device rounds before it sends). */
+export function coarseDegrees(v: number): number {
+  const f = 10 ** COARSE_DECIMALS
+  return Math.round(v * f) / f
+}
+
+/**
+ * Optional evidence, only given after the respondent's consent: a coarse position. A finer one is
+ * rounded, not refused: the questionnaire or visit it comes with must not be lost over it, and the
+ * server never keeps more than the coarse figure (the content hash is taken after rounding).
+ */
+export const CoarsePosition = z.object({
+  lat: z.number().min(-90).max(90).transform(coarseDegrees),
+  lng: z.number().min(-180).max(180).transform(coarseDegrees),
+  accuracyM: z.number().min(0),
+})
+export type CoarsePosition = z.infer<typeof CoarsePosition>

@@ -1,4 +1,4 @@
-import { Channel, Id, Instant, UuidV7 } from './common.ts'
+import { Channel, CoarsePosition, Id, Instant, UuidV7 } from './common.ts'
 import { Answers } from './questionnaire.ts'
 import { z } from './zod.ts'
 
@@ -18,11 +18,8 @@ export const ResponseItem = z.object({
   symposiumId: Id.nullable().default(null),
   /** Preview/test mode: stored, never valid (METHOD.md §3 `test`). */
   test: z.boolean().optional(),
-  /** Optional evidence with consent: coarse position and visit time. */
-  evidence: z
-    .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), accuracyM: z.number().min(0) })
-    .nullable()
-    .optional(),
+  /** Optional evidence with consent: a coarse position (3 decimals). */
+  evidence: CoarsePosition.nullable().optional(),
 })
 export type ResponseItem = z.infer<typeof ResponseItem>
 export type ResponseItemInput = z.input<typeof ResponseItem>

@@ -1,11 +1,14 @@
 import { Instant } from './common.ts'
+import { ResponseItem } from './response.ts'
+import { SymposiumItem } from './symposium.ts'
+import { VisitItem } from './visit.ts'
 import { z } from './zod.ts'
 
 export const SYNC_MAX_ITEMS = 100
 export const SYNC_MAX_BYTES = 512 * 1024
 
 /**
- * The envelope of `POST /api/v1/sync`. Items are checked one by one (see ResponseItem / SymposiumItem)
+ * The envelope of `POST /api/v1/sync`. Items are checked one by one (see SyncItem)
  * so that one bad item is `rejected` with a code while the good items of the batch are stored.
  */
 export const SyncRequest = z.object({
@@ -15,6 +18,15 @@ export const SyncRequest = z.object({
   items: z.array(z.unknown()).max(SYNC_MAX_ITEMS),
 })
 export type SyncRequest = z.infer<typeof SyncRequest>
+
+/** The kinds of sync item, each with its own schema; an item of another kind is `rejected` with `unknown_kind`. */
+export const SYNC_ITEM_KINDS = ['response', 'symposium', 'visit'] as const
+export type SyncItemKind = (typeof SYNC_ITEM_KINDS)[number]
+
+/** One item of `items[]`: a questionnaire, a symposium record or a door-to-door visit. */
+export const SyncItem = z.union([ResponseItem, SymposiumItem, VisitItem])
+export type SyncItem = z.infer<typeof SyncItem>
+export type SyncItemInput = z.input<typeof SyncItem>
 
 export const SYNC_STATUSES = ['created', 'duplicate', 'conflict', 'rejected'] as const
 export const SyncStatus = z.enum(SYNC_STATUSES)
