@@ -97,12 +97,12 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     await server?.stop()
   })
 
-  it('should ask for a login, refuse a wrong password with the server message, then sign in', async () => {
+  it('should ask for a login, refuse a wrong password in its own words, then sign in', async () => {
     await page.goto(`${server.url}/console`)
     await page.getByLabel('账号').fill('admin')
     await page.getByLabel('密码').fill('wrong-password')
     await page.getByRole('button', { name: '登录' }).click()
-    await expect(page.getByRole('alert').textContent()).resolves.toBeTruthy()
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('账号或密码不正确')
     await page.getByLabel('密码').fill('admin-test-password')
     await page.getByRole('button', { name: '登录' }).click()
     await page.getByRole('link', { name: detail.title }).waitFor()

@@ -1,147 +1,169 @@
-import type {
+import {
   ApiToken,
+  ApiTokenCreated,
   Breakdown,
-  CampaignCreateInput,
+  type CampaignCreateInput,
   CampaignDetail,
+  CampaignDevice,
   CampaignLink,
-  CampaignPatchInput,
+  type CampaignPatchInput,
   CampaignSummary,
   ChainVerdict,
   CommentPage,
-  Device,
-  Flag,
+  CommunityActivity,
+  FlaggedResponse,
   HouseholdCodeBatch,
   Indicator,
+  LoginResponse,
+  MeResponse,
   OrgUnit,
+  PublishResult,
   QuestionnaireContent,
+  ReviewResult,
+  SessionsRevoked,
   StaffUser,
-  StaffUserInput,
-  StaffUserUpdate,
-  SymposiumItem,
+  type StaffUserInput,
+  type StaffUserUpdate,
+  SymposiumCount,
+  type SymposiumItem,
+  SymposiumLink,
   SymposiumSummary,
   SyncResponse,
 } from '@minyi/shared/schemas'
+import type { z } from 'zod'
 
 /**
  * The console's calls to the server's JSON API. The session is the HttpOnly cookie set by
  * `POST /api/v1/auth/login` (same origin, so the server's Origin check on writes passes); no token
- * is kept in script-readable storage. Every non-2xx answer becomes an `ApiError` with the server's
- * stable `code`.
+ * is kept in script-readable storage.
+ *
+ * Every answer is parsed with the shared schema the server answers with (in the browser zod runs
+ * jitless, see shared/src/schemas/zod.ts), so a panel never reads a shape it was not promised. Every
+ * failure becomes an `ApiError` carrying a stable code: the server's (shared/src/problems.ts), or
+ * `network` / `malformed_reply` from here. The page words it with `problemText` (logic/problems.ts)
+ * in its own locale; the server's zh `message` is never shown.
  */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
     /** Field-level details of a validation failure (zod issue paths). */
     readonly details: { path: string; message: string }[] = [],
   ) {
-    super(message)
+    super(code)
+    this.name = 'ApiError'
   }
-}
-
-/** What a failed call says on the page: the server's message, with its field-level details if any. */
-export function errorText(e: unknown): string {
-  if (e instanceof ApiError && e.details.length) return `${e.message}: ${e.details.map((d) => `${d.path} ${d.message}`).join('; ')}`
-  return e instanceof Error ? e.message : String(e)
 }
 
 /** Dispatched on `window` when the server no longer knows the session. */
 export const SIGNED_OUT = 'minyi:signed-out'
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res: Response
-  try {
-    res = await fetch(`/api/v1${path}`, {
-      method,
-      credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  } catch {
-    throw new ApiError(0, 'network_error', 'network')
+const detailsOf = (data: unknown): { path: string; message: string }[] => {
+  const details = (data as { details?: unknown } | null)?.details
+  if (!Array.isArray(details)) return []
+  return details
+    .filter((d): d is { path: unknown; message: unknown } => typeof d === 'object' && d !== null)
+    .map((d) => ({ path: String(d.path ?? ''), message: String(d.message ?? '') }))
+}
+
+/** Parses an answer with its schema; a shape the schema refuses is `malformed_reply`, never a half-read object. */
+export function readAnswer<S extends z.ZodType>(schema: S, data: unknown, status = 200): z.output<S> {
+  const parsed = schema.safeParse(data)
+  if (!parsed.success)
+    throw new ApiError(
+      status,
+      'malformed_reply',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    )
+  return parsed.data
+}
+
+export type Api = ReturnType<typeof createApi>
+
+/** The API over `fetchFn`; `onSignedOut` runs when a call finds the session gone (401). */
+export function createApi(fetchFn: typeof fetch, onSignedOut: () => void) {
+  /** Sends one request; resolves with the JSON body of a 2xx answer (undefined for 204). */
+  async function send(method: string, path: string, body?: unknown): Promise<unknown> {
+    let res: Response
+    try {
+      res = await fetchFn(`/api/v1${path}`, {
+        method,
+        credentials: 'same-origin',
+        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    } catch {
+      throw new ApiError(0, 'network')
+    }
+    if (res.status === 204) return undefined
+    const data: unknown = await res.json().catch(() => null)
+    // A session that expired or was revoked mid-use: the console goes back to its sign-in form.
+    if (res.status === 401 && path !== '/auth/login' && path !== '/auth/me') onSignedOut()
+    if (!res.ok) {
+      const code = (data as { code?: unknown } | null)?.code
+      throw new ApiError(res.status, typeof code === 'string' ? code : res.status >= 500 ? 'unavailable' : 'http_error', detailsOf(data))
+    }
+    return data
   }
-  if (res.status === 204) return undefined as T
-  const data = (await res.json().catch(() => null)) as {
-    code?: string
-    message?: string
-    details?: { path: string; message: string }[]
-  } | null
-  // A session that expired or was revoked mid-use: the console goes back to its sign-in form.
-  if (res.status === 401 && path !== '/auth/login' && path !== '/auth/me') window.dispatchEvent(new Event(SIGNED_OUT))
-  if (!res.ok) throw new ApiError(res.status, data?.code ?? 'http_error', data?.message ?? `HTTP ${res.status}`, data?.details ?? [])
-  return data as T
+  const call = async <S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<z.output<S>> =>
+    readAnswer(schema, await send(method, path, body))
+  const get = <S extends z.ZodType>(schema: S, path: string) => call(schema, 'GET', path)
+  const list = <S extends z.ZodType>(item: S, path: string) => get(item.array(), path)
+  const c = (id: string, rest = '') => `/campaigns/${encodeURIComponent(id)}${rest}`
+
+  return {
+    me: () => get(MeResponse, '/auth/me'),
+    login: (login: string, password: string) => call(LoginResponse, 'POST', '/auth/login', { login, password }),
+    logout: async () => {
+      await send('POST', '/auth/logout')
+    },
+    campaigns: () => list(CampaignSummary, '/campaigns'),
+    campaign: (id: string) => get(CampaignDetail, c(id)),
+    indicator: (id: string) => get(Indicator, c(id, '/indicator')),
+    links: (id: string) => list(CampaignLink, c(id, '/links')),
+    devices: (id: string) => list(CampaignDevice, c(id, '/devices')),
+    householdCodes: (id: string, communityId: string, count: number) =>
+      call(HouseholdCodeBatch, 'POST', c(id, '/household-codes'), { communityId, count }),
+    comments: (id: string, q: string, before: string) =>
+      get(CommentPage, c(id, `/comments?${new URLSearchParams({ q, before, limit: '50' })}`)),
+    breakdown: (id: string, questionId: string) => get(Breakdown, c(id, `/breakdown/${encodeURIComponent(questionId)}`)),
+    symposiums: (id: string) => list(SymposiumSummary, c(id, '/symposiums')),
+    symposiumLink: (id: string, symposiumId: string) =>
+      call(SymposiumLink, 'POST', c(id, `/symposiums/${encodeURIComponent(symposiumId)}/link`)),
+    symposiumCount: (id: string, symposiumId: string) => get(SymposiumCount, c(id, `/symposiums/${encodeURIComponent(symposiumId)}/count`)),
+    /** Records a symposium the way a recorder's device does: one sync item of kind `symposium`. */
+    recordSymposium: async (item: SymposiumItem) => {
+      const res = await call(SyncResponse, 'POST', '/sync', {
+        deviceId: 'console-web',
+        appVersion: 'console',
+        outboxSize: 0,
+        items: [item],
+      })
+      const result = res.results[0]
+      if (result?.status !== 'created' && result?.status !== 'duplicate') throw new ApiError(400, result?.code ?? 'invalid_item')
+    },
+    patchCampaign: (id: string, patch: CampaignPatchInput) => call(CampaignDetail, 'PATCH', c(id), patch),
+    activity: (id: string) => list(CommunityActivity, c(id, '/activity')),
+    draft: (id: string) => get(QuestionnaireContent, c(id, '/questionnaire')),
+    saveDraft: (id: string, content: QuestionnaireContent) => call(QuestionnaireContent, 'PUT', c(id, '/questionnaire'), content),
+    publish: (id: string) => call(PublishResult, 'POST', c(id, '/questionnaire/publish')),
+    orgUnits: () => list(OrgUnit, '/org-units'),
+    createCampaign: (input: CampaignCreateInput) => call(CampaignDetail, 'POST', '/campaigns', input),
+    staff: () => list(StaffUser, '/staff'),
+    createStaff: (input: StaffUserInput) => call(StaffUser, 'POST', '/staff', input),
+    updateStaff: (id: string, patch: StaffUserUpdate) => call(StaffUser, 'PATCH', `/staff/${encodeURIComponent(id)}`, patch),
+    revokeSessions: (id: string) => call(SessionsRevoked, 'POST', `/staff/${encodeURIComponent(id)}/sessions/revoke`),
+    tokens: () => list(ApiToken, '/tokens'),
+    createToken: (name: string) => call(ApiTokenCreated, 'POST', '/tokens', { name }),
+    revokeToken: (id: string) => call(ApiToken, 'POST', `/tokens/${encodeURIComponent(id)}/revoke`),
+    verify: (id: string) => get(ChainVerdict, c(id, '/log/verify')),
+    flagged: (id: string) => list(FlaggedResponse, c(id, '/responses?limit=200')),
+    review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>
+      call(ReviewResult, 'PATCH', c(id, `/responses/${encodeURIComponent(responseId)}/review`), { action, reason }),
+  }
 }
 
-export interface Me {
-  user: StaffUser
-  session: { id: string; via: string; expiresAt: string }
-}
-
-export interface FlaggedResponse {
-  id: string
-  communityId: string
-  channel: string
-  questionnaireVersion: number
-  deviceId: string
-  workerId: string | null
-  startedAt: string
-  submittedAt: string
-  receivedAt: string
-  answers: Record<string, unknown>
-  flags: Flag[]
-  exclusion: string | null
-  review: string | null
-}
-
-export const api = {
-  me: () => call<Me>('GET', '/auth/me'),
-  login: (login: string, password: string) => call<unknown>('POST', '/auth/login', { login, password }),
-  logout: () => call<void>('POST', '/auth/logout'),
-  campaigns: () => call<CampaignSummary[]>('GET', '/campaigns'),
-  campaign: (id: string) => call<CampaignDetail>('GET', `/campaigns/${encodeURIComponent(id)}`),
-  indicator: (id: string) => call<Indicator>('GET', `/campaigns/${encodeURIComponent(id)}/indicator`),
-  links: (id: string) => call<CampaignLink[]>('GET', `/campaigns/${encodeURIComponent(id)}/links`),
-  devices: (id: string) => call<Device[]>('GET', `/campaigns/${encodeURIComponent(id)}/devices`),
-  householdCodes: (id: string, communityId: string, count: number) =>
-    call<HouseholdCodeBatch>('POST', `/campaigns/${encodeURIComponent(id)}/household-codes`, { communityId, count }),
-  comments: (id: string, q: string, before: string) =>
-    call<CommentPage>('GET', `/campaigns/${encodeURIComponent(id)}/comments?${new URLSearchParams({ q, before, limit: '50' })}`),
-  breakdown: (id: string, questionId: string) =>
-    call<Breakdown>('GET', `/campaigns/${encodeURIComponent(id)}/breakdown/${encodeURIComponent(questionId)}`),
-  symposiums: (id: string) => call<SymposiumSummary[]>('GET', `/campaigns/${encodeURIComponent(id)}/symposiums`),
-  symposiumLink: (id: string, symposiumId: string) =>
-    call<{ url: string }>('POST', `/campaigns/${encodeURIComponent(id)}/symposiums/${encodeURIComponent(symposiumId)}/link`),
-  symposiumCount: (id: string, symposiumId: string) =>
-    call<{ id: string; title: string; sheets: number }>(
-      'GET',
-      `/campaigns/${encodeURIComponent(id)}/symposiums/${encodeURIComponent(symposiumId)}/count`,
-    ),
-  /** Records a symposium the way a recorder's device does: one sync item of kind `symposium`. */
-  recordSymposium: async (item: SymposiumItem) => {
-    const res = await call<SyncResponse>('POST', '/sync', { deviceId: 'console-web', appVersion: 'console', outboxSize: 0, items: [item] })
-    const result = res.results[0]
-    if (result?.status !== 'created' && result?.status !== 'duplicate')
-      throw new ApiError(400, result?.code ?? 'rejected', result?.message ?? result?.code ?? 'rejected')
-  },
-  patchCampaign: (id: string, patch: CampaignPatchInput) => call<unknown>('PATCH', `/campaigns/${encodeURIComponent(id)}`, patch),
-  activity: (id: string) => call<{ communityId: string; lastReceivedAt: string }[]>('GET', `/campaigns/${encodeURIComponent(id)}/activity`),
-  draft: (id: string) => call<QuestionnaireContent>('GET', `/campaigns/${encodeURIComponent(id)}/questionnaire`),
-  saveDraft: (id: string, content: QuestionnaireContent) =>
-    call<unknown>('PUT', `/campaigns/${encodeURIComponent(id)}/questionnaire`, content),
-  publish: (id: string) =>
-    call<{ version: number; publishedAt: string }>('POST', `/campaigns/${encodeURIComponent(id)}/questionnaire/publish`),
-  orgUnits: () => call<OrgUnit[]>('GET', '/org-units'),
-  createCampaign: (input: CampaignCreateInput) => call<{ id: string }>('POST', '/campaigns', input),
-  staff: () => call<StaffUser[]>('GET', '/staff'),
-  createStaff: (input: StaffUserInput) => call<StaffUser>('POST', '/staff', input),
-  updateStaff: (id: string, patch: StaffUserUpdate) => call<StaffUser>('PATCH', `/staff/${encodeURIComponent(id)}`, patch),
-  revokeSessions: (id: string) => call<unknown>('POST', `/staff/${encodeURIComponent(id)}/sessions/revoke`),
-  tokens: () => call<ApiToken[]>('GET', '/tokens'),
-  createToken: (name: string) => call<ApiToken & { token: string }>('POST', '/tokens', { name }),
-  revokeToken: (id: string) => call<ApiToken>('POST', `/tokens/${encodeURIComponent(id)}/revoke`),
-  verify: (id: string) => call<ChainVerdict>('GET', `/campaigns/${encodeURIComponent(id)}/log/verify`),
-  flagged: (id: string) => call<FlaggedResponse[]>('GET', `/campaigns/${encodeURIComponent(id)}/responses?limit=200`),
-  review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>
-    call<unknown>('PATCH', `/campaigns/${encodeURIComponent(id)}/responses/${encodeURIComponent(responseId)}/review`, { action, reason }),
-}
+export const api = createApi(
+  (...a) => fetch(...a),
+  () => window.dispatchEvent(new Event(SIGNED_OUT)),
+)

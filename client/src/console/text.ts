@@ -1,5 +1,6 @@
 import type { I18nText } from '@minyi/shared/schemas'
 import { format, useI18n } from '../composables/use-i18n.ts'
+import { problemText } from './logic/problems.ts'
 import { type ConsoleKey, en, zh } from './messages.ts'
 
 const CHANNEL_KEY: Record<string, ConsoleKey> = {
@@ -18,6 +19,8 @@ export function useConsoleText() {
     locale,
     toggle,
     t,
+    /** What a failed call says, from its error code (never the server's zh message). */
+    problem: (e: unknown) => problemText(e, locale.value),
     tx: (text: I18nText | undefined) => (text ? (locale.value === 'en' && text.en ? text.en : text.zh) : ''),
     channel: (c: string) => {
       const key = CHANNEL_KEY[c]

@@ -1,10 +1,11 @@
 import { flagsOfKey } from '@minyi/shared/method'
+import type { Exclusion, FlaggedResponse } from '@minyi/shared/schemas'
 import { listConflicts, listFlaggedResponses } from '../db/queries/responses.ts'
 import { requireContext } from './campaigns.ts'
 import type { Deps } from './deps.ts'
 
 /** Flagged or excluded responses for the review screen (C5), newest first. */
-export async function listFlagged(deps: Deps, campaignId: string, limit: number, offset: number) {
+export async function listFlagged(deps: Deps, campaignId: string, limit: number, offset: number): Promise<FlaggedResponse[]> {
   await requireContext(deps, campaignId)
   return (await listFlaggedResponses(deps.db.db, campaignId, limit, offset)).map((r) => ({
     id: r.id,
@@ -16,10 +17,11 @@ export async function listFlagged(deps: Deps, campaignId: string, limit: number,
     startedAt: r.started_at,
     submittedAt: r.submitted_at,
     receivedAt: r.received_at,
-    answers: JSON.parse(r.answers_json) as unknown,
+    answers: JSON.parse(r.answers_json) as Record<string, unknown>,
     flags: flagsOfKey(r.flags),
-    exclusion: r.exclusion,
-    review: r.review,
+    // The columns hold only what the ingest and the review write (METHOD.md names, 'include').
+    exclusion: r.exclusion as Exclusion | null,
+    review: r.review as 'include' | null,
   }))
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import type { Answers, ResponseReviewInput } from '@minyi/shared/schemas'
+import { flagsOfKey } from '@minyi/shared/method'
+import type { Answers, Exclusion, ResponseReviewInput, ReviewResult } from '@minyi/shared/schemas'
 import { getResponse, insertReview, type ResponseState, setResponseStateIf } from '../db/queries/responses.ts'
 import { inTransaction } from '../db/tx.ts'
 import { ProblemError } from '../http/problem.ts'
@@ -31,7 +32,7 @@ export async function reviewResponse(
   responseId: string,
   userId: string | null,
   input: ResponseReviewInput,
-) {
+): Promise<ReviewResult> {
   const ctx = await loadCampaignContext(deps, campaignId)
   if (!ctx) throw new ProblemError('not_found')
   const at = deps.now().toISOString()
@@ -60,9 +61,9 @@ export async function reviewResponse(
       })
       return {
         id: row.id,
-        flags: after.flags === '' ? [] : after.flags.split(','),
-        exclusion: after.exclusion,
-        review: after.review,
+        flags: flagsOfKey(after.flags),
+        exclusion: after.exclusion as Exclusion | null,
+        review: after.review as 'include' | null,
         reviewedAt: at,
       }
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { StaffSession, StaffUser, StaffUserInput, StaffUserUpdate } from '@minyi/shared/schemas'
+import type { SessionsRevoked, StaffSession, StaffUser, StaffUserInput, StaffUserUpdate } from '@minyi/shared/schemas'
 import { hashPassword } from '../auth/password.ts'
 import type { StaffPrincipal } from '../auth/principal.ts'
 import * as q from '../db/queries/auth.ts'
@@ -116,7 +116,7 @@ export async function listSessions(deps: AuthDeps, userId: string): Promise<Staf
 }
 
 /** "Sign out everywhere" for a user, e.g. a worker whose phone was lost. The acting admin's own session survives. */
-export async function revokeAllSessions(deps: AuthDeps, actor: StaffPrincipal, userId: string): Promise<{ revoked: number }> {
+export async function revokeAllSessions(deps: AuthDeps, actor: StaffPrincipal, userId: string): Promise<SessionsRevoked> {
   if (!(await q.findStaffUser(deps.db.db, userId))) throw new ProblemError('not_found')
   return { revoked: await q.revokeUserSessions(deps.db.db, userId, deps.now().toISOString(), actor.sessionId) }
 }

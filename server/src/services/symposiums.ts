@@ -1,4 +1,4 @@
-import type { SymposiumSummary } from '@minyi/shared/schemas'
+import type { SymposiumCount, SymposiumLink, SymposiumSummary } from '@minyi/shared/schemas'
 import { insertLinkTokens } from '../db/queries/campaigns.ts'
 import { countSheets, getSymposium, getSymposiumLink, getSymposiumLinks, listSymposiums } from '../db/queries/symposiums.ts'
 import { ProblemError } from '../http/problem.ts'
@@ -47,7 +47,7 @@ async function requireSymposium(deps: Deps, campaignId: string, symposiumId: str
  * in the community the symposium belongs to. A street-level symposium has no community to count its
  * sheets in, so it gets no link (its sheets are typed in by the recorder).
  */
-export async function symposiumLink(deps: Deps, campaignId: string, symposiumId: string, origin: string): Promise<{ url: string }> {
+export async function symposiumLink(deps: Deps, campaignId: string, symposiumId: string, origin: string): Promise<SymposiumLink> {
   const s = await requireSymposium(deps, campaignId, symposiumId)
   if (!s.community_id)
     throw new ProblemError('unknown_community', {
@@ -71,11 +71,7 @@ export async function symposiumLink(deps: Deps, campaignId: string, symposiumId:
 }
 
 /** The projector's figure: rating sheets received so far. */
-export async function symposiumCount(
-  deps: Deps,
-  campaignId: string,
-  symposiumId: string,
-): Promise<{ id: string; title: string; sheets: number }> {
+export async function symposiumCount(deps: Deps, campaignId: string, symposiumId: string): Promise<SymposiumCount> {
   const s = await requireSymposium(deps, campaignId, symposiumId)
   const sheets = await countSheets(deps.db.db, [s.id])
   return { id: s.id, title: s.title, sheets: sheets.get(s.id) ?? 0 }

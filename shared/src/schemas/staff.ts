@@ -58,6 +58,10 @@ export const StaffUserUpdate = z
   .partial()
 export type StaffUserUpdate = z.infer<typeof StaffUserUpdate>
 
+/** `POST /api/v1/staff/:id/sessions/revoke`: how many live sessions were ended. */
+export const SessionsRevoked = z.object({ revoked: z.number().int().min(0) })
+export type SessionsRevoked = z.infer<typeof SessionsRevoked>
+
 /** `POST /api/v1/staff/:id/password`: an admin sets a new password; the user's sessions are revoked. */
 export const PasswordReset = z.object({ password: z.string().min(8).max(200) })
 export type PasswordReset = z.infer<typeof PasswordReset>

@@ -1,4 +1,6 @@
+import { Exclusion, Flag } from './campaign.ts'
 import { Channel, Id, Instant } from './common.ts'
+import { Device } from './staff.ts'
 import { z } from './zod.ts'
 
 // Answers of the evaluator's read routes beyond the indicator: the server returns these shapes, the
@@ -63,3 +65,43 @@ export const SymposiumSummary = z.object({
   url: z.string().nullable(),
 })
 export type SymposiumSummary = z.infer<typeof SymposiumSummary>
+
+/** `POST …/symposiums/:symposiumId/link`: the symposium's own QR link (made once). */
+export const SymposiumLink = z.object({ url: z.string() })
+export type SymposiumLink = z.infer<typeof SymposiumLink>
+
+/** `GET …/symposiums/:symposiumId/count`: the projector's figure. */
+export const SymposiumCount = z.object({ id: Id, title: z.string(), sheets: z.number().int().min(0) })
+export type SymposiumCount = z.infer<typeof SymposiumCount>
+
+/** `GET …/activity`: when each community of the campaign last had a response accepted. */
+export const CommunityActivity = z.object({ communityId: Id, lastReceivedAt: Instant })
+export type CommunityActivity = z.infer<typeof CommunityActivity>
+
+/** `GET …/devices`: a device that sent to the campaign, with how many responses it sent. */
+export const CampaignDevice = Device.extend({ responses: z.number().int().min(0) })
+export type CampaignDevice = z.infer<typeof CampaignDevice>
+
+/** `GET …/responses`: a flagged or excluded response, as the review screen shows it. */
+export const FlaggedResponse = z.object({
+  id: Id,
+  communityId: Id,
+  channel: Channel,
+  questionnaireVersion: z.number().int().positive(),
+  deviceId: z.string(),
+  workerId: Id.nullable(),
+  startedAt: Instant,
+  submittedAt: Instant,
+  receivedAt: Instant,
+  /** As stored: answers to questions a later version removed are kept. */
+  answers: z.record(z.string(), z.unknown()),
+  flags: z.array(Flag),
+  exclusion: Exclusion.nullable(),
+  /** 'include' when an evaluator kept the response despite its flags. */
+  review: z.literal('include').nullable(),
+})
+export type FlaggedResponse = z.infer<typeof FlaggedResponse>
+
+/** `PATCH …/responses/:responseId/review`: the response's state after the decision. */
+export const ReviewResult = FlaggedResponse.pick({ id: true, flags: true, exclusion: true, review: true }).extend({ reviewedAt: Instant })
+export type ReviewResult = z.infer<typeof ReviewResult>
