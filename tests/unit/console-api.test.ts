@@ -112,7 +112,7 @@ describe('console api', () => {
         streetId: null,
         host: '',
         recorder: '',
-        attendees: {},
+        attendees: { party_member: 0, resident: 9, unit: 0, cadre: 0, other: 0 },
         remarks: [],
       }),
     )
