@@ -14,6 +14,11 @@ export const PROBLEMS = {
   unauthenticated: { status: 401, zh: '请先登录', en: 'Sign in first' },
   invalid_credentials: { status: 401, zh: '账号或密码不正确', en: 'Wrong login or password' },
   session_expired: { status: 401, zh: '登录已过期，请重新登录', en: 'The session expired; sign in again' },
+  enrolment_invalid: {
+    status: 401,
+    zh: '登录码无效、已使用或已过期，请向管理员重新获取',
+    en: 'The enrolment code is invalid, used or expired; ask an admin for a new one',
+  },
   forbidden: { status: 403, zh: '没有权限执行此操作', en: 'Not allowed' },
   bad_origin: { status: 403, zh: '请求来源不被允许', en: 'Cross-origin write refused' },
   not_found: { status: 404, zh: '找不到该内容', en: 'Not found' },

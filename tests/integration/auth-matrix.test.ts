@@ -26,6 +26,8 @@ const ACCESS: Row[] = [
   ['GET /api/v1/openapi.json',                                     ok,     ok,     ok,     ok,     ok],
   ['POST /api/v1/auth/login',                                      ok,     ok,     ok,     ok,     ok],
   ['POST /api/v1/auth/logout',                                     ok,     ok,     ok,     ok,     ok],
+  // The worker app's QR sign-in: the one-time code is the credential.
+  ['POST /api/v1/auth/enrol',                                      ok,     ok,     ok,     ok,     ok],
   ['GET /api/v1/auth/me',                                          401,    ok,     ok,     ok,     403],
   ['POST /api/v1/auth/sessions/:id/revoke',                        401,    ok,     ok,     ok,     403],
   ['GET /api/v1/staff',                                            401,    403,    403,    ok,     403],
@@ -35,6 +37,7 @@ const ACCESS: Row[] = [
   ['POST /api/v1/staff/:id/password',                              401,    403,    403,    ok,     403],
   ['GET /api/v1/staff/:id/sessions',                               401,    403,    403,    ok,     403],
   ['POST /api/v1/staff/:id/sessions/revoke',                       401,    403,    403,    ok,     403],
+  ['POST /api/v1/staff/:id/enrolment',                             401,    403,    403,    ok,     403],
   ['GET /api/v1/tokens',                                           401,    403,    403,    ok,     403],
   ['POST /api/v1/tokens',                                          401,    403,    403,    ok,     403],
   ['POST /api/v1/tokens/:id/revoke',                               401,    403,    403,    ok,     403],
@@ -51,6 +54,8 @@ const ACCESS: Row[] = [
   ['POST /api/v1/campaigns/:id/household-codes',                   401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/indicator',                          401,    403,    ok,     ok,     ok],
   ['GET /api/v1/campaigns/:id/breakdown/:questionId',              401,    403,    ok,     ok,     ok],
+  // Quota progress; a worker sees only the communities assigned to them.
+  ['GET /api/v1/campaigns/:id/progress',                           401,    ok,     ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/activity',                           401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/devices',                            401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/log/verify',                         401,    403,    ok,     ok,     ok],

@@ -12,6 +12,7 @@ import {
   CommentPage,
   CommunityActivity,
   FlaggedResponse,
+  EnrolmentCode,
   HouseholdCodeBatch,
   Indicator,
   LoginResponse,
@@ -153,6 +154,8 @@ export function createApi(fetchFn: typeof fetch, onSignedOut: () => void) {
     createStaff: (input: StaffUserInput) => call(StaffUser, 'POST', '/staff', input),
     updateStaff: (id: string, patch: StaffUserUpdate) => call(StaffUser, 'PATCH', `/staff/${encodeURIComponent(id)}`, patch),
     revokeSessions: (id: string) => call(SessionsRevoked, 'POST', `/staff/${encodeURIComponent(id)}/sessions/revoke`),
+    /** A one-time enrolment code (24 h) for a worker's phone: shown once, as a QR code of its URL. */
+    enrolment: (id: string) => call(EnrolmentCode, 'POST', `/staff/${encodeURIComponent(id)}/enrolment`),
     tokens: () => list(ApiToken, '/tokens'),
     createToken: (name: string) => call(ApiTokenCreated, 'POST', '/tokens', { name }),
     revokeToken: (id: string) => call(ApiToken, 'POST', `/tokens/${encodeURIComponent(id)}/revoke`),

@@ -8,7 +8,7 @@ import { requestOrigin, serverOrigin } from './request.ts'
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** Where a client trades credentials: a stale token sent along must not stop it signing in or out. */
-const CREDENTIAL_EXCHANGE = /\/auth\/(?:login|logout)$/
+const CREDENTIAL_EXCHANGE = /\/auth\/(?:login|logout|enrol)$/
 
 /**
  * Sets `c.var.principal` for every request and refuses what must never reach a handler:

@@ -73,9 +73,13 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-/** Forward-only: migrations are never edited once landed; a change is a new numbered file. */
+/**
+ * Forward-only: migrations are never edited once landed; a change is a new numbered file. Unordered
+ * migrations are allowed because changes land in parallel: a database that already ran 0007 must still
+ * run a 0006 that landed after it (each migration touches only its own tables).
+ */
 export async function migrate(db: Kysely<Database>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider: new StaticProvider() }).migrateToLatest()
+  const { error, results } = await new Migrator({ db, provider: new StaticProvider(), allowUnorderedMigrations: true }).migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`)

@@ -51,9 +51,23 @@ export interface ApiTokensTable {
   last_used_at: string | null
 }
 
+/** One-time enrolment codes for the worker app (migration 0007): valid 24 h, used at most once. */
+export interface EnrolmentCodesTable {
+  /** SHA-256 (hex) of the code; the code itself is shown once in the console and never stored. */
+  id: string
+  user_id: string
+  /** The admin who made it. */
+  created_by: string
+  created_at: string
+  expires_at: string
+  /** Set when a phone traded it for a session; a used code never works again. */
+  used_at: string | null
+}
+
 export interface AuthTables {
   staff_users: StaffUsersTable
   staff_communities: StaffCommunitiesTable
   sessions: SessionsTable
   api_tokens: ApiTokensTable
+  enrolment_codes: EnrolmentCodesTable
 }

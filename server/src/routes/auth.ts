@@ -1,31 +1,44 @@
-import { LoginRequest } from '@minyi/shared/schemas'
+import { EnrolRequest, LoginRequest } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import { clearSessionCookie, setSessionCookie } from '../auth/cookie.ts'
 import { type AuthEnv, clientIp, currentStaff, requireRole, STAFF } from '../auth/index.ts'
 import { readJson } from '../http/problem.ts'
-import { type AuthDeps, login, logout, me, revokeSession } from '../services/auth.ts'
+import { type AuthDeps, enrol, login, logout, me, revokeSession } from '../services/auth.ts'
 
-/** `/api/v1/auth`: sign in and out, who am I, revoke a session. */
+/** `/api/v1/auth`: sign in (password or enrolment code) and out, who am I, revoke a session. */
 export function authRoutes(deps: AuthDeps) {
-  return new Hono<AuthEnv>()
-    .post('/login', async (c) => {
-      const input = await readJson(c, LoginRequest)
-      const { sessionId: _id, ...result } = await login(deps, input, {
-        ip: clientIp(c, deps.env),
-        userAgent: c.req.header('user-agent') ?? null,
+  return (
+    new Hono<AuthEnv>()
+      .post('/login', async (c) => {
+        const input = await readJson(c, LoginRequest)
+        const { sessionId: _id, ...result } = await login(deps, input, {
+          ip: clientIp(c, deps.env),
+          userAgent: c.req.header('user-agent') ?? null,
+        })
+        setSessionCookie(c, deps.env, result.token, result.expiresAt, deps.now())
+        c.header('Cache-Control', 'no-store')
+        return c.json(result, 200)
       })
-      setSessionCookie(c, deps.env, result.token, result.expiresAt, deps.now())
-      c.header('Cache-Control', 'no-store')
-      return c.json(result, 200)
-    })
-    .post('/logout', async (c) => {
-      await logout(deps, c.get('principal'))
-      clearSessionCookie(c, deps.env)
-      return c.body(null, 204)
-    })
-    .get('/me', requireRole(...STAFF), async (c) => c.json(await me(deps, currentStaff(c)), 200))
-    .post('/sessions/:id/revoke', requireRole(...STAFF), async (c) => {
-      await revokeSession(deps, currentStaff(c), c.req.param('id'))
-      return c.body(null, 204)
-    })
+      // The worker app's QR sign-in: a one-time code for a bearer session, and no cookie (each worker on a
+      // shared phone has their own token; a cookie would belong to whoever signed in last).
+      .post('/enrol', async (c) => {
+        const { code } = await readJson(c, EnrolRequest)
+        const { sessionId: _id, ...result } = await enrol(deps, code, {
+          ip: clientIp(c, deps.env),
+          userAgent: c.req.header('user-agent') ?? null,
+        })
+        c.header('Cache-Control', 'no-store')
+        return c.json(result, 200)
+      })
+      .post('/logout', async (c) => {
+        await logout(deps, c.get('principal'))
+        clearSessionCookie(c, deps.env)
+        return c.body(null, 204)
+      })
+      .get('/me', requireRole(...STAFF), async (c) => c.json(await me(deps, currentStaff(c)), 200))
+      .post('/sessions/:id/revoke', requireRole(...STAFF), async (c) => {
+        await revokeSession(deps, currentStaff(c), c.req.param('id'))
+        return c.body(null, 204)
+      })
+  )
 }

@@ -20,6 +20,7 @@ import { verifyChain } from '../services/evidence.ts'
 import { type ExportFile, exportCsv, exportWorkbook } from '../services/exports.ts'
 import { generateHouseholdCodes } from '../services/household-codes.ts'
 import { indicatorFromAggregates, recomputeIndicator } from '../services/indicator.ts'
+import { campaignProgress } from '../services/progress.ts'
 import { listConflictsOf, listFlagged } from '../services/responses.ts'
 import { reviewResponse } from '../services/reviews.ts'
 import { listCampaignSymposiums, symposiumCount, symposiumLink } from '../services/symposiums.ts'
@@ -83,6 +84,10 @@ export function campaignRoutes(deps: Deps) {
       })
       .get('/:id/breakdown/:questionId', STATS, async (c) =>
         c.json(await profileBreakdown(deps, c.req.param('id'), c.req.param('questionId')), 200),
+      )
+      // Workers too: their home shows quota progress of the communities assigned to them.
+      .get('/:id/progress', requireRole(...STAFF), async (c) =>
+        c.json(await campaignProgress(deps, c.get('principal'), c.req.param('id')), 200),
       )
       .get('/:id/activity', SETUP, async (c) => c.json(await communityActivity(deps, c.req.param('id')), 200))
       .get('/:id/devices', SETUP, async (c) => c.json(await campaignDevices(deps, c.req.param('id'), c.req.query('all') !== '1'), 200))

@@ -1,8 +1,8 @@
 import { Id, PasswordReset, StaffUserInput, StaffUserUpdate } from '@minyi/shared/schemas'
 import { type Context, Hono } from 'hono'
-import { type AuthEnv, currentStaff, requireRole } from '../auth/index.ts'
+import { type AuthEnv, currentStaff, requireRole, serverOrigin } from '../auth/index.ts'
 import { ProblemError, readJson } from '../http/problem.ts'
-import type { AuthDeps } from '../services/auth.ts'
+import { type AuthDeps, createEnrolmentCode } from '../services/auth.ts'
 import * as staff from '../services/staff.ts'
 
 /** An `:id` that is not a UUID names nothing. */
@@ -30,5 +30,10 @@ export function staffRoutes(deps: AuthDeps) {
       return c.body(null, 204)
     })
     .get('/:id/sessions', async (c) => c.json(await staff.listSessions(deps, idParam(c)), 200))
+    .post('/:id/enrolment', async (c) => {
+      const id = idParam(c)
+      c.header('Cache-Control', 'no-store')
+      return c.json(await createEnrolmentCode(deps, currentStaff(c), id, serverOrigin(c, deps.env)), 201)
+    })
     .post('/:id/sessions/revoke', async (c) => c.json(await staff.revokeAllSessions(deps, currentStaff(c), idParam(c)), 200))
 }

@@ -1,6 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { ProblemCode } from '@minyi/shared/problems'
-import type { LoginRequest, LoginResponse, MeResponse, Role } from '@minyi/shared/schemas'
+import {
+  ENROLMENT_TTL_HOURS,
+  type EnrolmentCode,
+  type LoginRequest,
+  type LoginResponse,
+  type MeResponse,
+  type Role,
+} from '@minyi/shared/schemas'
 import { dummyHash, hashPassword, verifyPassword } from '../auth/password.ts'
 import type { Principal, StaffPrincipal } from '../auth/principal.ts'
 import { hashToken, newToken, tokenKind } from '../auth/tokens.ts'
@@ -48,7 +55,12 @@ export async function login(deps: AuthDeps, input: LoginRequest, meta: { ip: str
 
   await q.clearAttempts(deps.db.db, bucket)
   await q.deleteSessionsExpiredBefore(deps.db.db, new Date(deps.now().getTime() - KEEP_ENDED_SESSIONS_MS).toISOString())
-  const session = await createSession(deps, user.id, meta.userAgent)
+  return signedIn(deps, user, meta.userAgent, 'cookie')
+}
+
+/** A new session for a user who just proved who they are, as the login answer. */
+async function signedIn(deps: AuthDeps, user: q.StaffUserRow, userAgent: string | null, kind: 'cookie' | 'bearer'): Promise<LoginResult> {
+  const session = await createSession(deps, user.id, userAgent, kind)
   const communityIds = (await q.communitiesByUser(deps.db.db, [user.id])).get(user.id) ?? []
   return {
     token: session.token,
@@ -58,11 +70,56 @@ export async function login(deps: AuthDeps, input: LoginRequest, meta: { ip: str
   }
 }
 
+/** Enrolment attempts per client IP per window: codes are 192 random bits, this only keeps scanners out of the logs. */
+const ENROL_MAX_ATTEMPTS = 30
+
+/**
+ * An admin makes a one-time enrolment code for a worker (PRODUCT.md C3: sign in with a QR code the console
+ * shows). It replaces the worker's earlier unused codes, lives ENROLMENT_TTL_HOURS, and is returned once.
+ * Only workers enrol this way: the other roles use the console, where a password is at hand.
+ */
+export async function createEnrolmentCode(deps: AuthDeps, actor: StaffPrincipal, userId: string, origin: string): Promise<EnrolmentCode> {
+  const user = await q.findStaffUser(deps.db.db, userId)
+  if (!user) throw new ProblemError('not_found')
+  if (user.role !== 'worker' || user.disabled) {
+    throw new ProblemError('conflict', { details: [{ path: 'id', message: 'only an enabled worker can be enrolled by QR code' }] })
+  }
+  const now = deps.now()
+  const code = randomBytes(24).toString('base64url')
+  const expiresAt = new Date(now.getTime() + ENROLMENT_TTL_HOURS * 3_600_000).toISOString()
+  await q.deleteUnusedEnrolmentCodes(deps.db.db, userId)
+  await q.deleteEnrolmentCodesExpiredBefore(deps.db.db, new Date(now.getTime() - KEEP_ENDED_SESSIONS_MS).toISOString())
+  await q.insertEnrolmentCode(deps.db.db, {
+    id: hashToken(code),
+    user_id: userId,
+    created_by: actor.userId,
+    created_at: now.toISOString(),
+    expires_at: expiresAt,
+    used_at: null,
+  })
+  return { code, url: `${origin}/w/enrol#${code}`, expiresAt }
+}
+
+/**
+ * `POST /api/v1/auth/enrol`: trades a live enrolment code for a bearer session (no cookie: the worker
+ * app sends each worker's token itself). Unknown, used and expired codes all answer `enrolment_invalid`.
+ */
+export async function enrol(deps: AuthDeps, code: string, meta: { ip: string; userAgent: string | null }): Promise<LoginResult> {
+  const bucket = `enrol:${sha256Hex(meta.ip).slice(0, 24)}`
+  const wait = await overLimit(deps, bucket, ENROL_MAX_ATTEMPTS, LOGIN_WINDOW_SECONDS)
+  if (wait !== null) throw new ProblemError('rate_limited', { headers: { 'Retry-After': String(wait) } })
+  const userId = await q.useEnrolmentCode(deps.db.db, hashToken(code), deps.now().toISOString())
+  const user = userId ? await q.findStaffUser(deps.db.db, userId) : undefined
+  if (!user || user.disabled || user.role !== 'worker') throw new ProblemError('enrolment_invalid')
+  return signedIn(deps, user, meta.userAgent, 'bearer')
+}
+
 /** A new session for `userId`, valid SESSION_TTL_DAYS from now. The token is returned once and never stored. */
 export async function createSession(
   deps: AuthDeps,
   userId: string,
   userAgent: string | null = null,
+  kind: 'cookie' | 'bearer' = 'cookie',
 ): Promise<{ token: string; id: string; expiresAt: string }> {
   const token = newToken('session')
   const now = deps.now()
@@ -72,7 +129,7 @@ export async function createSession(
     id,
     user_id: userId,
     // Login sets the cookie and also returns the token; the first bearer use flips this to 'bearer'.
-    kind: 'cookie',
+    kind,
     created_at: now.toISOString(),
     expires_at: expiresAt,
     revoked_at: null,

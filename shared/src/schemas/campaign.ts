@@ -111,3 +111,16 @@ export type CampaignDetail = z.infer<typeof CampaignDetail>
 /** `GET /api/v1/campaigns/:id/links`: the QR links per (community, channel). */
 export const CampaignLink = z.object({ communityId: Id, channel: Channel, url: z.string() })
 export type CampaignLink = z.infer<typeof CampaignLink>
+
+/**
+ * `GET /api/v1/campaigns/:id/progress`: quota progress per community as the server counts it (every
+ * channel), for the communities the caller may see (a worker: those assigned). The worker app adds
+ * its own unsent questionnaires to `received`.
+ */
+export const CommunityProgress = z.object({
+  communityId: Id,
+  received: z.number().int().min(0),
+  valid: z.number().int().min(0),
+  quota: z.number().int().min(0).nullable(),
+})
+export type CommunityProgress = z.infer<typeof CommunityProgress>

@@ -33,6 +33,19 @@ export const LoginResponse = z.object({
 })
 export type LoginResponse = z.infer<typeof LoginResponse>
 
+/**
+ * `POST /api/v1/staff/:id/enrolment` (admin): a one-time code for a worker's phone, valid 24 hours,
+ * shown in the console as a QR code of `url` (the code rides in the URL fragment, which browsers never
+ * send to a server or put in a Referer). Shown once; only its hash is kept.
+ */
+export const ENROLMENT_TTL_HOURS = 24
+export const EnrolmentCode = z.object({ code: z.string(), url: z.string(), expiresAt: Instant })
+export type EnrolmentCode = z.infer<typeof EnrolmentCode>
+
+/** `POST /api/v1/auth/enrol`: the worker app trades an enrolment code for a bearer session (answer: LoginResponse). */
+export const EnrolRequest = z.object({ code: z.string().min(16).max(128) })
+export type EnrolRequest = z.infer<typeof EnrolRequest>
+
 /** A device as the server knows it (C2: evaluators see devices still holding unsent data). */
 export const Device = z.object({
   id: z.string().min(8).max(64),

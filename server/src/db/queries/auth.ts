@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Updateable } from 'kysely'
 import type { Database } from '../tables.ts'
-import type { ApiTokensTable, SessionsTable, StaffUsersTable } from '../tables-auth.ts'
+import type { ApiTokensTable, EnrolmentCodesTable, SessionsTable, StaffUsersTable } from '../tables-auth.ts'
 
 // All SQL of staff accounts, sessions, API tokens and login attempts. Plain data in and out; the rules
 // (who may, what expires, what gets revoked together) live in services/auth.ts, staff.ts and api-tokens.ts.
@@ -212,4 +212,35 @@ export async function touchApiToken(db: Q, id: string, at: string): Promise<void
 
 export async function clearAttempts(db: Q, bucket: string): Promise<void> {
   await db.deleteFrom('rate_limits').where('bucket', '=', bucket).execute()
+}
+
+// --- enrolment codes (worker app sign-in by QR code) --------------------------------------------------
+
+export async function insertEnrolmentCode(db: Q, row: Insertable<EnrolmentCodesTable>): Promise<void> {
+  await db.insertInto('enrolment_codes').values(row).execute()
+}
+
+/** A new code replaces the user's earlier unused ones (one live code per worker), and spent rows go. */
+export async function deleteUnusedEnrolmentCodes(db: Q, userId: string): Promise<void> {
+  await db.deleteFrom('enrolment_codes').where('user_id', '=', userId).where('used_at', 'is', null).execute()
+}
+
+export async function deleteEnrolmentCodesExpiredBefore(db: Q, before: string): Promise<void> {
+  await db.deleteFrom('enrolment_codes').where('expires_at', '<', before).execute()
+}
+
+/**
+ * Marks the code used if it is live (unused, not expired) and returns its user; one UPDATE, so two
+ * phones presenting the same code at once cannot both get a session.
+ */
+export async function useEnrolmentCode(db: Q, id: string, now: string): Promise<string | undefined> {
+  const row = await db
+    .updateTable('enrolment_codes')
+    .set({ used_at: now })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning('user_id')
+    .executeTakeFirst()
+  return row?.user_id
 }
