@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { uuidv7 } from '../support/data.ts'
+import { runChaos } from './lib/chaos-run.ts'
+import { responseMaker } from './lib/devices.ts'
+import { Cluster } from './lib/scaleout.ts'
+import { checkRun, Staff, sqliteReader } from './lib/verify.ts'
+
+// The short form of `pnpm chaos` (300 responses, one kill, SQLite); the full runs and their figures
+// are in docs/RELIABILITY.md.
+describe('chaos (short form)', () => {
+  it('should store every response exactly once and empty every outbox when requests drop, answers are lost and the server is SIGKILLed', async () => {
+    const r = await runChaos({ db: 'sqlite', responses: 300, devices: 3, kills: 1, seed: 11 })
+    // The faults really happened (a run without them would prove nothing).
+    expect(r.proxy.dropped).toBeGreaterThan(10)
+    expect(r.proxy.lostAnswers).toBeGreaterThan(5)
+    expect(r.kills).toBe(1)
+    expect(r.problems).toEqual([])
+    expect(r).toMatchObject({ sent: 300, stored: 300, lost: 0, duplicated: 0, unexpected: 0, outboxLeft: 0, attentionLeft: 0 })
+    expect(r.chain).toEqual({ ok: true, length: 300 })
+    expect(r.aggregatesEqualRecompute).toBe(true)
+  }, 120_000)
+
+  it('should report a response as lost when a sent id is not in the database', async () => {
+    const cluster = await Cluster.start({})
+    try {
+      const staff = await Staff.login(cluster.url)
+      const target = await staff.target()
+      const make = responseMaker(target, 5)
+      const items = [make(), make()]
+      const res = await fetch(`${cluster.url}/api/v1/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ deviceId: 'check-device', appVersion: 'test', outboxSize: 0, items }),
+      })
+      expect(res.status).toBe(200)
+      const reader = sqliteReader(`${cluster.dir}/minyi.sqlite`)
+      try {
+        const ok = await checkRun(
+          staff,
+          reader,
+          target.campaignId,
+          items.map((i) => i.id),
+        )
+        expect(ok).toMatchObject({ sent: 2, stored: 2, lost: 0, duplicated: 0, problems: [] })
+        const missing = await checkRun(staff, reader, target.campaignId, [items[0]!.id, uuidv7()])
+        expect(missing).toMatchObject({ sent: 2, stored: 1, lost: 1, unexpected: 1 })
+        expect(missing.problems).toContain('1 sent responses are not stored')
+      } finally {
+        await reader.close()
+      }
+    } finally {
+      await cluster.stop()
+    }
+  }, 60_000)
+})
