@@ -30,7 +30,7 @@ for (const db of dbs) {
   results.push(r)
   const p = r.proxy
   console.log(
-    `chaos[${db}]: ${r.seconds.toFixed(0)} s (drain ${r.drainSeconds.toFixed(1)} s); proxy: ${p.requests} sync requests, ${p.dropped} dropped, ${p.lostAnswers} answers lost after commit, ${p.late} late copies, ${p.passed} passed, ${p.upstreamErrors} hit a dead server; ${r.appRestarts} app restarts`,
+    `chaos[${db}]: ${r.seconds.toFixed(0)} s (drain ${r.drainSeconds.toFixed(1)} s); proxy: ${p.requests} sync requests, ${p.dropped} dropped, ${p.lostAnswers} answers lost after commit, ${p.late} late copies, ${p.passed} passed, ${p.upstreamErrors} hit a dead server, ${p.serverErrors} answered 5xx; ${r.appRestarts} app restarts`,
   )
   console.log(
     `chaos[${db}]: chain ${r.chain.ok ? 'verifies' : 'BROKEN'} (${r.chain.length} entries), aggregates ${r.aggregatesEqualRecompute ? '=' : '≠'} recomputation, outboxes ${r.outboxLeft} left, needs-attention ${r.attentionLeft}, conflicts ${r.conflicts}`,

@@ -29,6 +29,8 @@ export interface ProxyStats {
   passed: number
   /** Forwarded requests the upstream did not answer (it was down or was killed mid-request). */
   upstreamErrors: number
+  /** Answers with a 5xx status (nginx's 502 when no instance is up). */
+  serverErrors: number
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'host'])
@@ -49,7 +51,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  * endpoint) according to a `FaultPlan`, and passes everything else through untouched.
  */
 export class FaultProxy {
-  readonly stats: ProxyStats = { requests: 0, dropped: 0, lostAnswers: 0, late: 0, passed: 0, upstreamErrors: 0 }
+  readonly stats: ProxyStats = { requests: 0, dropped: 0, lostAnswers: 0, late: 0, passed: 0, upstreamErrors: 0, serverErrors: 0 }
   private server: Server | null = null
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 })
   private readonly pendingLate = new Set<Promise<void>>()
@@ -137,6 +139,7 @@ export class FaultProxy {
       res.destroy()
       return
     }
+    if (answer.status >= 500) this.stats.serverErrors++
     if (delayAnswer) await this.delay()
     res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) })
     res.end(answer.body)
