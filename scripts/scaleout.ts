@@ -93,7 +93,10 @@ async function down(): Promise<void> {
 
 function status(): void {
   const state = readState()
-  if (!state) return console.log('scaleout: down')
+  if (!state) {
+    console.log('scaleout: down')
+    return
+  }
   const live = state.pids.filter(alive)
   console.log(`scaleout: ${live.length}/${state.pids.length} processes alive, ${state.url} → ${state.instances.join(', ')}`)
 }
