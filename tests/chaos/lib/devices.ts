@@ -4,7 +4,7 @@ import { type MinyiDb, openDb } from '../../../client/src/db/index.ts'
 import { type FlushOutcome, SyncEngine } from '../../../client/src/sync/engine.ts'
 import { saveResponse } from '../../../client/src/sync/outbox.ts'
 import { fetchTransport } from '../../../client/src/sync/transport.ts'
-import { RATED_IDS, rng, uuidv7 } from '../../support/data.ts'
+import { makeItems } from '../../bench/lib/data.ts'
 
 /** Where the simulated residents answer: the campaign, its published version and its communities. */
 export interface Target {
@@ -85,30 +85,12 @@ export class SimDevice {
   }
 }
 
-/** Ten rating answers with a realistic spread; QR channel (anonymous residents). Deterministic per seed. */
+/** The benchmarks' synthetic responses (ten rating answers, realistic spread, QR), one at a time, communities in turn. */
 export function responseMaker(target: Target, seed: number): () => ResponseItem {
-  const random = rng(seed)
   let n = 0
   return () => {
-    const submitted = Date.now() - Math.floor(random() * 1000)
-    const answers: Record<string, number | 'na'> = {}
-    for (const id of RATED_IDS) {
-      const r = random()
-      answers[id] = r < 0.04 ? 'na' : r < 0.35 ? 5 : r < 0.72 ? 4 : r < 0.88 ? 3 : r < 0.96 ? 2 : 1
-    }
-    const communityId = target.communityIds[n++ % target.communityIds.length] ?? ''
-    return {
-      kind: 'response',
-      id: uuidv7(submitted),
-      campaignId: target.campaignId,
-      questionnaireVersion: target.version,
-      communityId,
-      channel: 'qr',
-      startedAt: new Date(submitted - 90_000 - Math.floor(random() * 240_000)).toISOString(),
-      submittedAt: new Date(submitted).toISOString(),
-      answers,
-      householdKey: null,
-      symposiumId: null,
-    }
+    const communityId = target.communityIds[n % target.communityIds.length] ?? ''
+    const [item] = makeItems(1, { ...target, communityIds: [communityId] }, Date.now(), seed * 1_000_003 + n++)
+    return item!
   }
 }
