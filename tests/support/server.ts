@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -111,4 +111,10 @@ export async function startServer(
         proc.kill(signal)
       }),
   }
+}
+
+/** Builds the server bundle (`server/dist/index.mjs`, esbuild), so a suite or a benchmark runs what `pnpm start` runs. */
+export function buildServerBundle(): void {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: join(ROOT, 'server'), stdio: 'inherit' })
+  if (built.status !== 0) throw new Error('server build failed')
 }

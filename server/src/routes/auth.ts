@@ -2,7 +2,7 @@ import { EnrolRequest, LoginRequest } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import { clearSessionCookie, setSessionCookie } from '../auth/cookie.ts'
 import { type AuthEnv, clientIp, currentStaff, requireRole, STAFF } from '../auth/index.ts'
-import { readJson } from '../http/problem.ts'
+import { readJson } from '../http/body.ts'
 import { type AuthDeps, enrol, login, logout, me, revokeSession } from '../services/auth.ts'
 
 /** `/api/v1/auth`: sign in (password or enrolment code) and out, who am I, revoke a session. */
@@ -10,7 +10,7 @@ export function authRoutes(deps: AuthDeps) {
   return (
     new Hono<AuthEnv>()
       .post('/login', async (c) => {
-        const input = await readJson(c, LoginRequest)
+        const input = await readJson(c, LoginRequest, 'login')
         const { sessionId: _id, ...result } = await login(deps, input, {
           ip: clientIp(c, deps.env),
           userAgent: c.req.header('user-agent') ?? null,
@@ -22,7 +22,7 @@ export function authRoutes(deps: AuthDeps) {
       // The worker app's QR sign-in: a one-time code for a bearer session, and no cookie (each worker on a
       // shared phone has their own token; a cookie would belong to whoever signed in last).
       .post('/enrol', async (c) => {
-        const { code } = await readJson(c, EnrolRequest)
+        const { code } = await readJson(c, EnrolRequest, 'login')
         const { sessionId: _id, ...result } = await enrol(deps, code, {
           ip: clientIp(c, deps.env),
           userAgent: c.req.header('user-agent') ?? null,

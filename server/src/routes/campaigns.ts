@@ -1,7 +1,7 @@
 import { CampaignCreate, CampaignPatch, HouseholdCodeRequest, QuestionnaireDraftInput, ResponseReviewInput } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import { type AuthEnv, requireRole, STAFF, serverOrigin } from '../auth/index.ts'
-import { readJson } from '../http/problem.ts'
+import { readJson } from '../http/body.ts'
 import { profileBreakdown } from '../services/breakdown.ts'
 import {
   createCampaign,
@@ -47,7 +47,7 @@ export function campaignRoutes(deps: Deps) {
     new Hono<AuthEnv>()
       .get('/', READ, async (c) => c.json(await listCampaignSummaries(deps), 200))
       .post('/', SETUP, async (c) => {
-        const id = await createCampaign(deps, await readJson(c, CampaignCreate))
+        const id = await createCampaign(deps, await readJson(c, CampaignCreate, 'setup'))
         return c.json(await getCampaignDetail(deps, id), 201)
       })
       .get('/:id', READ, async (c) => {
@@ -56,13 +56,13 @@ export function campaignRoutes(deps: Deps) {
         return c.json(c.get('principal').kind === 'staff' ? { ...detail, householdSalt } : detail, 200)
       })
       .patch('/:id', SETUP, async (c) => {
-        await patchCampaign(deps, c.req.param('id'), await readJson(c, CampaignPatch))
+        await patchCampaign(deps, c.req.param('id'), await readJson(c, CampaignPatch, 'setup'))
         return c.json(await getCampaignDetail(deps, c.req.param('id')), 200)
       })
       // The questionnaire draft; publishing freezes it as the next immutable version.
       .get('/:id/questionnaire', SETUP, async (c) => c.json(await getDraft(deps, c.req.param('id')), 200))
       .put('/:id/questionnaire', SETUP, async (c) => {
-        await saveDraft(deps, c.req.param('id'), await readJson(c, QuestionnaireDraftInput))
+        await saveDraft(deps, c.req.param('id'), await readJson(c, QuestionnaireDraftInput, 'setup'))
         return c.json(await getDraft(deps, c.req.param('id')), 200)
       })
       .post('/:id/questionnaire/publish', SETUP, async (c) => c.json(await publishQuestionnaire(deps, c.req.param('id')), 201))
@@ -70,7 +70,7 @@ export function campaignRoutes(deps: Deps) {
       // worker's assignment and interviewer attribution. Evaluators print the posters.
       .get('/:id/links', SETUP, async (c) => c.json(await listLinks(deps, c.req.param('id'), serverOrigin(c, deps.env)), 200))
       .post('/:id/household-codes', SETUP, async (c) => {
-        const input = await readJson(c, HouseholdCodeRequest)
+        const input = await readJson(c, HouseholdCodeRequest, 'settings')
         c.header('Cache-Control', 'no-store')
         return c.json(await generateHouseholdCodes(deps, c.req.param('id'), input.communityId, input.count, serverOrigin(c, deps.env)), 201)
       })
@@ -98,7 +98,7 @@ export function campaignRoutes(deps: Deps) {
         return c.json(await listFlagged(deps, c.req.param('id'), limit, offset), 200)
       })
       .patch('/:id/responses/:responseId/review', SETUP, async (c) => {
-        const input = await readJson(c, ResponseReviewInput)
+        const input = await readJson(c, ResponseReviewInput, 'settings')
         const p = c.get('principal')
         const userId = p.kind === 'staff' ? p.userId : null
         return c.json(await reviewResponse(deps, c.req.param('id'), c.req.param('responseId'), userId, input), 200)

@@ -1,7 +1,7 @@
 import { OrgUnitInput, OrgUnitPatch } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import { type AuthEnv, requireRole, STAFF } from '../auth/index.ts'
-import { readJson } from '../http/problem.ts'
+import { readJson } from '../http/body.ts'
 import type { Deps } from '../services/deps.ts'
 import { createUnit, listUnits, patchUnit } from '../services/org-units.ts'
 
@@ -9,8 +9,10 @@ import { createUnit, listUnits, patchUnit } from '../services/org-units.ts'
 export function orgUnitRoutes(deps: Deps) {
   return new Hono<AuthEnv>()
     .get('/', requireRole(...STAFF, 'readonly'), async (c) => c.json(await listUnits(deps), 200))
-    .post('/', requireRole('admin', 'evaluator'), async (c) => c.json(await createUnit(deps, await readJson(c, OrgUnitInput)), 201))
+    .post('/', requireRole('admin', 'evaluator'), async (c) =>
+      c.json(await createUnit(deps, await readJson(c, OrgUnitInput, 'settings')), 201),
+    )
     .patch('/:id', requireRole('admin', 'evaluator'), async (c) =>
-      c.json(await patchUnit(deps, c.req.param('id'), await readJson(c, OrgUnitPatch)), 200),
+      c.json(await patchUnit(deps, c.req.param('id'), await readJson(c, OrgUnitPatch, 'settings')), 200),
     )
 }

@@ -1,7 +1,8 @@
 import { Id, PasswordReset, StaffUserInput, StaffUserUpdate } from '@minyi/shared/schemas'
 import { type Context, Hono } from 'hono'
 import { type AuthEnv, currentStaff, requireRole, serverOrigin } from '../auth/index.ts'
-import { ProblemError, readJson } from '../http/problem.ts'
+import { readJson } from '../http/body.ts'
+import { ProblemError } from '../http/problem.ts'
 import { type AuthDeps, createEnrolmentCode } from '../services/auth.ts'
 import * as staff from '../services/staff.ts'
 
@@ -17,15 +18,15 @@ export function staffRoutes(deps: AuthDeps) {
   return new Hono<AuthEnv>()
     .use(requireRole('admin'))
     .get('/', async (c) => c.json(await staff.listStaff(deps), 200))
-    .post('/', async (c) => c.json(await staff.createStaff(deps, await readJson(c, StaffUserInput)), 201))
+    .post('/', async (c) => c.json(await staff.createStaff(deps, await readJson(c, StaffUserInput, 'settings')), 201))
     .get('/:id', async (c) => c.json(await staff.getStaff(deps, idParam(c)), 200))
     .patch('/:id', async (c) => {
       const id = idParam(c)
-      return c.json(await staff.updateStaff(deps, currentStaff(c), id, await readJson(c, StaffUserUpdate)), 200)
+      return c.json(await staff.updateStaff(deps, currentStaff(c), id, await readJson(c, StaffUserUpdate, 'settings')), 200)
     })
     .post('/:id/password', async (c) => {
       const id = idParam(c)
-      const { password } = await readJson(c, PasswordReset)
+      const { password } = await readJson(c, PasswordReset, 'settings')
       await staff.resetPassword(deps, currentStaff(c), id, password)
       return c.body(null, 204)
     })

@@ -1,18 +1,11 @@
-import { OutboxExport, SYNC_MAX_BYTES, SYNC_MAX_ITEMS, type SyncItemResult, SyncRequest } from '@minyi/shared/schemas'
+import { OutboxExport, SYNC_MAX_ITEMS, type SyncItemResult, SyncRequest } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import { type AuthEnv, currentStaff, requireRole, STAFF } from '../auth/index.ts'
-import { readLimitedJson } from '../http/body.ts'
-import { ProblemError } from '../http/problem.ts'
+import { readJsonValue } from '../http/body.ts'
+import { ProblemError, validationFailed } from '../http/problem.ts'
 import { anonymousRateLimit } from '../http/rate-limit.ts'
 import type { Deps } from '../services/deps.ts'
 import { ingest } from '../services/sync.ts'
-
-/** An exported outbox can hold days of door-to-door work; 50 MB is some 50,000 answers. */
-const IMPORT_MAX_BYTES = 50 * 1024 * 1024
-
-function zodDetails(issues: { path: PropertyKey[]; message: string }[]) {
-  return issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))
-}
 
 /** `/api/v1/sync`: the devices' outbox flush (anonymous for QR answers, staff for door/paper), and the file import. */
 export function syncRoutes(deps: Deps) {
@@ -21,18 +14,18 @@ export function syncRoutes(deps: Deps) {
       const principal = c.get('principal')
       // Read-only API tokens pull statistics; they never write.
       if (principal.kind === 'token') throw new ProblemError('forbidden')
-      const raw = await readLimitedJson(c, SYNC_MAX_BYTES)
+      const raw = await readJsonValue(c, 'sync')
       const items = raw !== null && typeof raw === 'object' ? (raw as { items?: unknown }).items : undefined
       if (Array.isArray(items) && items.length > SYNC_MAX_ITEMS) throw new ProblemError('payload_too_large')
       const envelope = SyncRequest.safeParse(raw)
-      if (!envelope.success) throw new ProblemError('validation_failed', { details: zodDetails(envelope.error.issues) })
+      if (!envelope.success) throw validationFailed(envelope.error.issues)
       return c.json(await ingest(deps, principal, envelope.data), 200)
     })
     .post('/import', requireRole(...STAFF), async (c) => {
       const principal = currentStaff(c)
-      const raw = await readLimitedJson(c, IMPORT_MAX_BYTES)
+      const raw = await readJsonValue(c, 'import')
       const file = OutboxExport.safeParse(raw)
-      if (!file.success) throw new ProblemError('validation_failed', { details: zodDetails(file.error.issues) })
+      if (!file.success) throw validationFailed(file.error.issues)
       const results: SyncItemResult[] = []
       let serverTime = deps.now().toISOString()
       // Same rules as sync, one transaction per 100 items: a huge file never holds one long lock.

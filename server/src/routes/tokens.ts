@@ -1,7 +1,8 @@
 import { ApiTokenInput, Id } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import { type AuthEnv, currentStaff, requireRole } from '../auth/index.ts'
-import { ProblemError, readJson } from '../http/problem.ts'
+import { readJson } from '../http/body.ts'
+import { ProblemError } from '../http/problem.ts'
 import { createApiToken, listApiTokens, revokeApiToken } from '../services/api-tokens.ts'
 import type { AuthDeps } from '../services/auth.ts'
 
@@ -11,7 +12,7 @@ export function tokenRoutes(deps: AuthDeps) {
     .use(requireRole('admin'))
     .get('/', async (c) => c.json(await listApiTokens(deps), 200))
     .post('/', async (c) => {
-      const { name } = await readJson(c, ApiTokenInput)
+      const { name } = await readJson(c, ApiTokenInput, 'settings')
       c.header('Cache-Control', 'no-store')
       return c.json(await createApiToken(deps, currentStaff(c), name), 201)
     })

@@ -6,6 +6,8 @@ import { z } from './zod.ts'
 
 export const SYNC_MAX_ITEMS = 100
 export const SYNC_MAX_BYTES = 512 * 1024
+/** An exported outbox can hold days of door-to-door work; 50 MB is some 50,000 answers. */
+export const IMPORT_MAX_BYTES = 50 * 1024 * 1024
 
 /**
  * The envelope of `POST /api/v1/sync`. Items are checked one by one (see SyncItem)

@@ -1,14 +1,11 @@
-import { spawnSync } from 'node:child_process'
-import { join } from 'node:path'
-import { ROOT, type RunningServer, startServer } from '../../support/server.ts'
+import { buildServerBundle, type RunningServer, startServer } from '../../support/server.ts'
 
 /**
  * Starts the server the way `pnpm start` runs it (the esbuild bundle on plain Node with its heap
  * flag), since that is what the benchmark's throughput and memory figures are about.
  */
 export async function startBuiltServer(opts: { sqlitePath?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
-  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: join(ROOT, 'server'), stdio: 'inherit' })
-  if (built.status !== 0) throw new Error('server build failed')
+  buildServerBundle()
   const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=128').split(' ').filter(Boolean)
   return startServer({ ...opts, entry: [...nodeFlags, 'dist/index.mjs'] })
 }
