@@ -65,6 +65,13 @@ export const PROBLEMS = {
   weights_mismatch: { status: 400, zh: '加权指数的权重个数与量表不符', en: 'Weighted-index weights do not match the scale' },
   questionnaire_not_published: { status: 409, zh: '问卷尚未发布', en: 'The questionnaire has not been published yet' },
 
+  // questionnaire drafts: what a show-if may name (shared/src/schemas/show-if-rule.ts); details say which question and why
+  show_if_invalid: {
+    status: 400,
+    zh: '显示条件有误：只能依据前面某道单选或多选题的选项，且不能循环',
+    en: 'Invalid show-if: it may only depend on the options of an earlier single or multiple choice question, without cycles',
+  },
+
   // client-side (never from the server)
   network: { status: 0, zh: '网络不可用，答卷已保存在本机', en: 'No network; answers are saved on this device' },
   quota_exceeded: { status: 0, zh: '手机存储空间不足，请导出未发送的答卷', en: 'Storage is full; export unsent answers' },

@@ -40,7 +40,7 @@ import { ProblemError } from '../http/problem.ts'
 import { type CampaignContext, invalidateCampaign, loadCampaignContext } from './campaign-context.ts'
 import type { Deps } from './deps.ts'
 import { randomToken } from './hashing.ts'
-import { withConfigCheck } from './method-errors.ts'
+import { assertShowIfRule, withConfigCheck } from './method-errors.ts'
 
 /** Channels that get a printed QR link per community. Door and paper are collected by logged-in workers. */
 const LINK_CHANNELS: Channel[] = ['qr']
@@ -237,6 +237,7 @@ export async function getDraft(deps: Deps, id: string): Promise<QuestionnaireCon
 
 export async function saveDraft(deps: Deps, id: string, content: QuestionnaireContent): Promise<void> {
   const ctx = await requireContext(deps, id)
+  assertShowIfRule(content.questions)
   withConfigCheck(() => assertConfigFits(ctx.config, content.questions))
   await updateQuestionnaireDraft(deps.db.db, ctx.row.questionnaire_id, JSON.stringify(content), deps.now().toISOString())
 }
@@ -246,6 +247,8 @@ export async function publishQuestionnaire(deps: Deps, id: string): Promise<{ ve
   const ctx = await requireContext(deps, id)
   // Re-parse: a draft stored by an older release gets today's defaults before it is frozen.
   const content = QuestionnaireContentSchema.parse(await draftOf(deps, ctx))
+  // Also here: a draft saved before the rule existed is refused rather than frozen.
+  assertShowIfRule(content.questions)
   withConfigCheck(() => assertConfigFits(ctx.config, content.questions))
   const at = deps.now().toISOString()
   const version = await inTransaction(deps.db, async (trx) => {

@@ -27,7 +27,10 @@ export type QuestionType = z.infer<typeof QuestionType>
 export const ChoiceOption = z.object({ value: z.string().min(1).max(64), label: I18nText })
 export type ChoiceOption = z.infer<typeof ChoiceOption>
 
-/** Simple show-if: shown when an earlier single/multiple question's answer includes one of `values`. */
+/**
+ * Simple show-if: shown when an earlier single/multiple question's answer includes one of `values`.
+ * What an author may write is checked by `showIfProblems` (show-if-rule.ts), not by this schema.
+ */
 export const ShowIf = z.object({ questionId: z.string(), values: z.array(z.string()).min(1) })
 export type ShowIf = z.infer<typeof ShowIf>
 
@@ -98,8 +101,6 @@ export const QuestionnaireContent = z
     const ids = new Set<string>()
     for (const [i, question] of q.questions.entries()) {
       if (ids.has(question.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: 'duplicate question id' })
-      if (question.showIf && !ids.has(question.showIf.questionId))
-        ctx.addIssue({ code: 'custom', path: ['questions', i, 'showIf'], message: 'show-if must refer to an earlier question' })
       ids.add(question.id)
     }
     const overall = q.questions.filter((x) => x.type === 'rating' && x.overall).length
