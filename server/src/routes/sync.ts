@@ -5,7 +5,7 @@ import { readJsonValue } from '../http/body.ts'
 import { ProblemError, validationFailed } from '../http/problem.ts'
 import { anonymousRateLimit } from '../http/rate-limit.ts'
 import type { Deps } from '../services/deps.ts'
-import { ingest } from '../services/sync.ts'
+import { ingest } from '../services/sync/index.ts'
 
 /** `/api/v1/sync`: the devices' outbox flush (anonymous for QR answers, staff for door/paper), and the file import. */
 export function syncRoutes(deps: Deps) {

@@ -1,0 +1,70 @@
+import type { ResponseItem } from '@minyi/shared/schemas'
+import type { Principal } from '../../../../auth/principal.ts'
+import { checkAnswers } from '../../../answers.ts'
+import type { CampaignContext, VersionInfo } from '../../../campaign-context.ts'
+import { contentHash, type StoredContent } from '../../../evidence.ts'
+import { canonicalJson } from '../../../hashing.ts'
+import { type CheckedItem, type IngestOptions, type Rejected, rejected } from '../../kind.ts'
+import type { ResponseParsed } from './parse.ts'
+
+export interface ResponseChecked extends CheckedItem {
+  kind: 'response'
+  item: ResponseItem
+  version: VersionInfo
+  /** What the content hash covers, normalised (UTC instants). */
+  content: StoredContent
+  /** The answers' canonical text (sorted keys): stored as is, so the evidence check re-derives the same hash from it. */
+  answersJson: string
+}
+
+/** A cached context that lacks the campaign, version or community the response names may just be old. */
+export function isStale({ item }: ResponseParsed, ctx: CampaignContext | undefined): boolean {
+  return !ctx?.versions.has(item.questionnaireVersion) || !ctx.communities.has(item.communityId)
+}
+
+/** Checks a response against its campaign, version and the caller's rights. */
+export function checkResponse(
+  p: ResponseParsed,
+  ctx: CampaignContext | undefined,
+  principal: Principal,
+  opts: IngestOptions,
+): ResponseChecked | Rejected {
+  const { id, item } = p
+  if (!ctx) return rejected(id, 'unknown_campaign')
+  if (ctx.row.status === 'draft' || ctx.versions.size === 0) return rejected(id, 'campaign_not_open')
+  if (!ctx.communities.has(item.communityId)) return rejected(id, 'unknown_community')
+  const version = ctx.versions.get(item.questionnaireVersion)
+  if (!version) return rejected(id, 'unknown_version')
+  if (item.channel === 'door' || item.channel === 'paper') {
+    // PRODUCT.md: door and paper need a worker's credentials, for a community assigned to that worker.
+    if (principal.kind !== 'staff') return rejected(id, 'channel_forbidden')
+    if (principal.role !== 'worker' && !opts.importing) return rejected(id, 'channel_forbidden')
+    if (principal.role === 'worker' && !principal.communityIds.includes(item.communityId)) return rejected(id, 'community_not_assigned')
+  }
+  if (item.channel === 'symposium' && item.symposiumId === null) return rejected(id, 'unknown_symposium')
+  if (Date.parse(item.startedAt) > Date.parse(item.submittedAt)) return rejected(id, 'invalid_time', 'startedAt is after submittedAt')
+  const bad = checkAnswers(version, item.answers)
+  if (bad) return rejected(id, bad.code, bad.message)
+  const content = storedContent(item)
+  const answersJson = canonicalJson(item.answers)
+  return { ...p, ctx, version, content, answersJson, hash: contentHash(content, answersJson), symposiumRef: item.symposiumId }
+}
+
+const iso = (s: string) => new Date(s).toISOString()
+
+function storedContent(item: ResponseItem): StoredContent {
+  return {
+    id: item.id,
+    campaignId: item.campaignId,
+    questionnaireVersion: item.questionnaireVersion,
+    communityId: item.communityId,
+    channel: item.channel,
+    startedAt: iso(item.startedAt),
+    submittedAt: iso(item.submittedAt),
+    answers: item.answers,
+    householdKey: item.householdKey,
+    symposiumId: item.symposiumId,
+    test: item.test === true,
+    evidence: item.evidence ?? null,
+  }
+}

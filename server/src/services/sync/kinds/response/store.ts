@@ -1,0 +1,140 @@
+import { flagsOfKey } from '@minyi/shared/method'
+import type { ProblemCode } from '@minyi/shared/problems'
+import { HOUSEHOLD_CODE_PREFIX, type SyncItemResult } from '@minyi/shared/schemas'
+import { getHouseholdCode, useHouseholdCode } from '../../../../db/queries/household-codes.ts'
+import { bumpHouseholdCounts, findStoredHashes, insertResponses, type ResponseRow } from '../../../../db/queries/responses.ts'
+import { tallyInputOf } from '../../../aggregates.ts'
+import type { CampaignContext } from '../../../campaign-context.ts'
+import { sha256Hex } from '../../../hashing.ts'
+import { conflictRow } from '../../conflicts.ts'
+import { type Batch, type KindWriter, rejectedResult } from '../../kind.ts'
+import type { ResponseChecked } from './check.ts'
+import { flagConflicts, flagsOf } from './flags.ts'
+import { byId, responseRow } from './rows.ts'
+
+interface NewResponse {
+  c: ResponseChecked
+  /** Its id came again later in this batch with different content. */
+  conflict: boolean
+}
+
+/**
+ * Responses of one batch: a replay of a stored id is a duplicate, different content under it a
+ * conflict (the stored one gains the flag); a new one is created, flagged, counted in the aggregates
+ * and appended to its campaign's evidence chain.
+ */
+export class ResponseWriter implements KindWriter<ResponseChecked> {
+  /** Stored hash and flags of the batch's ids that are already stored. */
+  private stored = new Map<string, { hash: string; flags: string }>()
+  /** Hash of every response id known so far: stored, or new earlier in this batch. */
+  private readonly known = new Map<string, string>()
+  private readonly created = new Map<string, NewResponse>()
+  /** Stored responses to flag as `conflict`. */
+  private readonly flagStored = new Set<string>()
+
+  constructor(private readonly batch: Batch) {}
+
+  async load(items: ResponseChecked[]): Promise<void> {
+    this.stored = await findStoredHashes(
+      this.batch.trx,
+      items.map((c) => c.id),
+    )
+    for (const [id, s] of this.stored) this.known.set(id, s.hash)
+  }
+
+  async decide(c: ResponseChecked): Promise<SyncItemResult> {
+    const { batch } = this
+    const prior = this.known.get(c.id)
+    if (prior !== undefined) {
+      if (prior === c.hash) return { id: c.id, status: 'duplicate' }
+      batch.conflicts.push(conflictRow(c.id, c.campaignId, batch.req.deviceId, c.hash, c.item, batch.receivedAt))
+      const fresh = this.created.get(c.id)
+      if (fresh) fresh.conflict = true
+      else if (!flagsOfKey(this.stored.get(c.id)?.flags ?? '').includes('conflict')) this.flagStored.add(c.id)
+      return { id: c.id, status: 'conflict' }
+    }
+    if (c.item.channel === 'symposium') {
+      const s = c.item.symposiumId ? batch.symposiums.get(c.item.symposiumId) : undefined
+      if (!s || s.campaign !== c.campaignId) return rejectedResult(c.id, 'unknown_symposium')
+    }
+    const key = c.item.householdKey
+    if (key?.startsWith(HOUSEHOLD_CODE_PREFIX)) {
+      const hashOfCode = sha256Hex(key)
+      if (!(await useHouseholdCode(batch.trx, c.campaignId, hashOfCode, batch.receivedAt))) {
+        const code: ProblemCode = (await getHouseholdCode(batch.trx, c.campaignId, hashOfCode))
+          ? 'household_code_used'
+          : 'invalid_household_code'
+        return rejectedResult(c.id, code)
+      }
+    }
+    this.known.set(c.id, c.hash)
+    this.created.set(c.id, { c, conflict: false })
+    const counts = batch.deviceCounts.get(c.campaignId)
+    if (counts) {
+      counts.total++
+      if (c.item.channel === 'qr') counts.qr++
+    }
+    return { id: c.id, status: 'created' }
+  }
+
+  async write(): Promise<void> {
+    const { batch } = this
+    const { tallies, chains, activity } = batch.group
+    const householdSeen = await this.countHouseholds()
+    const qrSeen = new Map(batch.qrBefore)
+    const workerId = batch.principal.kind === 'staff' ? batch.principal.userId : null
+    const rows: ResponseRow[] = []
+    for (const { c, conflict } of this.created.values()) {
+      const { item } = c
+      const deviceBefore = item.channel === 'qr' ? (qrSeen.get(item.campaignId) ?? 0) : 0
+      if (item.channel === 'qr') qrSeen.set(item.campaignId, deviceBefore + 1)
+      let seenHousehold = false
+      if (item.householdKey) {
+        const k = `${item.campaignId}|${item.householdKey}`
+        const before = householdSeen.get(k) ?? 0
+        seenHousehold = before > 0
+        householdSeen.set(k, before + 1)
+      }
+      const flags = flagsOf(c, { deviceBefore, householdSeen: seenHousehold, receivedAt: batch.receivedAt, conflict })
+      const row = responseRow(c, { deviceId: batch.req.deviceId, workerId, receivedAt: batch.receivedAt, flags })
+      rows.push(row)
+      tallies.add(item.campaignId, c.version.questions, tallyInputOf(row, item.answers))
+      activity.set(`${item.campaignId}|${item.communityId}`, {
+        campaign_id: item.campaignId,
+        community_id: item.communityId,
+        last_received_at: batch.receivedAt,
+      })
+      const chain = chains.get(item.campaignId) ?? []
+      chains.set(item.campaignId, chain)
+      chain.push({ id: item.id, hash: c.hash })
+    }
+    await insertResponses(batch.trx, rows.sort(byId))
+    if (this.flagStored.size > 0) await flagConflicts(batch.trx, [...this.flagStored].sort(), contexts(batch), tallies)
+  }
+
+  /**
+   * Adds the new responses to the per-household counters, locked in sorted order; returns per
+   * (campaign|household key) how many came before this batch, for `duplicate_household`.
+   */
+  private async countHouseholds(): Promise<Map<string, number>> {
+    const perHousehold = new Map<string, { campaign_id: string; household_key: string; count: number }>()
+    for (const { c } of this.created.values()) {
+      if (!c.item.householdKey) continue
+      const k = `${c.campaignId}|${c.item.householdKey}`
+      const h = perHousehold.get(k) ?? { campaign_id: c.campaignId, household_key: c.item.householdKey, count: 0 }
+      h.count++
+      perHousehold.set(k, h)
+    }
+    const after = await bumpHouseholdCounts(this.batch.trx, [...perHousehold.values()])
+    const seen = new Map<string, number>()
+    for (const [k, h] of perHousehold) seen.set(k, (after.get(k) ?? h.count) - h.count)
+    return seen
+  }
+}
+
+/** The campaigns of the batch's checked items, for moving a stored response's aggregates when it is flagged. */
+function contexts(batch: Batch): Map<string, CampaignContext> {
+  const out = new Map<string, CampaignContext>()
+  for (const c of batch.items) out.set(c.ctx.row.id, c.ctx)
+  return out
+}
