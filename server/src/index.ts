@@ -3,7 +3,7 @@ import { createApp } from './app.ts'
 import { openDb } from './db/index.ts'
 import { loadEnv } from './env.ts'
 import { ensureAdmin } from './services/auth.ts'
-import { firstResidentToken, seedDemo } from './services/demo.ts'
+import { firstResidentToken, seedDemo } from './services/demo/index.ts'
 
 const env = loadEnv()
 const db = await openDb({ databaseUrl: env.DATABASE_URL, sqlitePath: env.SQLITE_PATH, poolSize: env.PG_POOL_SIZE })

@@ -30,13 +30,19 @@ async function adminToken(server: RunningServer): Promise<string> {
   return r.body.token
 }
 
-async function demoCampaign(server: RunningServer, token: string) {
+/** This year's demo campaign (listed first) and the previous year's (second). */
+async function demoCampaigns(server: RunningServer, token: string) {
   const list = await json(`${server.url}/api/v1/campaigns`, { headers: { authorization: `Bearer ${token}` } })
   expect(list.status).toBe(200)
   const summaries = CampaignSummary.array().parse(list.body)
-  expect(summaries).toHaveLength(1)
-  const detail = await json(`${server.url}/api/v1/campaigns/${summaries[0]?.id}`, { headers: { authorization: `Bearer ${token}` } })
-  return CampaignDetail.parse(detail.body)
+  expect(summaries).toHaveLength(2)
+  const detail = async (id: string | undefined) =>
+    CampaignDetail.parse((await json(`${server.url}/api/v1/campaigns/${id}`, { headers: { authorization: `Bearer ${token}` } })).body)
+  return { current: await detail(summaries[0]?.id), previous: await detail(summaries[1]?.id) }
+}
+
+async function demoCampaign(server: RunningServer, token: string) {
+  return (await demoCampaigns(server, token)).current
 }
 
 /** Jan 1 00:00 and Dec 31 23:59:59.999 of the current year in Asia/Shanghai, as UTC instants. */
@@ -51,9 +57,23 @@ function shanghaiYear(): { opensAt: string; closesAt: string; year: number } {
 
 async function expectDemo(server: RunningServer) {
   const token = await adminToken(server)
-  const campaign = await demoCampaign(server, token)
+  const { current: campaign, previous } = await demoCampaigns(server, token)
   const { year, opensAt, closesAt } = shanghaiYear()
   expect(campaign).toMatchObject({ title: `${year}年度城市社区党组织服务群众专项经费重点评价`, status: 'open', opensAt, closesAt })
+  const auth = { authorization: `Bearer ${token}` }
+  const empty = Indicator.parse((await json(`${server.url}/api/v1/campaigns/${campaign.id}/indicator`, { headers: auth })).body)
+  expect(empty.n.received).toBe(0)
+
+  // The previous year: closed, its sample sent through sync, so the kept figures and the chain hold.
+  expect(previous).toMatchObject({ title: `${year - 1}年度城市社区党组织服务群众专项经费重点评价`, status: 'closed' })
+  const kept = Indicator.parse((await json(`${server.url}/api/v1/campaigns/${previous.id}/indicator`, { headers: auth })).body)
+  const full = (await json(`${server.url}/api/v1/campaigns/${previous.id}/indicator?recompute=1`, { headers: auth })).body
+  expect(kept.n.received).toBeGreaterThan(500)
+  expect(kept).toEqual(full)
+  const verify = await json(`${server.url}/api/v1/campaigns/${previous.id}/log/verify`, { headers: auth })
+  expect(verify.body).toMatchObject({ ok: true, firstBadSeq: null })
+  expect(verify.body.length).toBeGreaterThan(kept.n.received)
+
   expect(campaign.communities.length).toBeGreaterThanOrEqual(3)
   expect(campaign.communities.every((c) => c.population !== null)).toBe(true)
   expect(campaign.questionnaire?.version).toBe(1)
@@ -86,7 +106,7 @@ describe('the server process on SQLite', () => {
     await server?.stop()
   })
 
-  it('should create the demo campaign on first start and print the console URL and a resident link', async () => {
+  it('should create both demo campaigns on first start and print the console URL and a resident link', async () => {
     await expectDemo(server)
   })
 
@@ -142,7 +162,7 @@ describe('the server process on SQLite', () => {
     const again = await startServer({ sqlitePath })
     try {
       const token = await adminToken(again)
-      expect((await json(`${again.url}/api/v1/campaigns`, { headers: { authorization: `Bearer ${token}` } })).body).toHaveLength(1)
+      expect((await json(`${again.url}/api/v1/campaigns`, { headers: { authorization: `Bearer ${token}` } })).body).toHaveLength(2)
     } finally {
       await again.stop()
     }
@@ -176,11 +196,11 @@ describe.skipIf(!hasPg)('server processes on PostgreSQL', () => {
     await db?.drop()
   })
 
-  it('should start with DATABASE_URL and create the demo campaign once', async () => {
+  it('should start with DATABASE_URL and create the demo campaigns once', async () => {
     await expectDemo(a)
     expect(b.output()).not.toContain('Created the admin')
     const token = await adminToken(b)
-    expect((await json(`${b.url}/api/v1/campaigns`, { headers: { authorization: `Bearer ${token}` } })).body).toHaveLength(1)
+    expect((await json(`${b.url}/api/v1/campaigns`, { headers: { authorization: `Bearer ${token}` } })).body).toHaveLength(2)
   })
 
   it('should store every response exactly once when several devices replay the same batches to both instances at once', async () => {

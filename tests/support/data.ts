@@ -16,14 +16,5 @@ export function uuidv7(ms: number = Date.now()): string {
 /** The template's rating items, in order (the last one is the overall item). */
 export const RATED_IDS = TEMPLATE_QUESTIONNAIRE.questions.filter((q) => q.type === 'rating').map((q) => q.id)
 
-/** A small deterministic PRNG (mulberry32) so that a failing case or a benchmark run can be replayed. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A small deterministic PRNG (mulberry32) so that a failing case or a benchmark run can be replayed: the demo's. */
+export { rng } from '../../server/src/services/demo/random.ts'
