@@ -1,4 +1,4 @@
-import { computeIndicator, flagsOfKey, tallyFromRows } from '@minyi/shared/method'
+import { computeIndicator, durationSeconds, flagsOfKey, tallyFromRows } from '@minyi/shared/method'
 import { Indicator, type Question, type ResponseItemInput } from '@minyi/shared/schemas'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { listAggregateCells } from '../../server/src/db/queries/aggregates.ts'
@@ -34,6 +34,8 @@ async function fromRawRows(h: Harness, s: CampaignSetup) {
       flags: flagsOfKey(r.flags),
       exclusion: r.exclusion === 'test' || r.exclusion === 'evaluator_excluded' ? r.exclusion : null,
       review: r.review === 'include' ? 'include' : null,
+      workerId: r.worker_id,
+      durationSeconds: durationSeconds(r.started_at, r.submitted_at),
     })),
   })
 }

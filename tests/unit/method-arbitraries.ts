@@ -36,6 +36,8 @@ export const responseArb: fc.Arbitrary<TallyResponseInput> = fc
     flags: fc.subarray([...FLAGS]),
     exclusion: fc.constantFrom(null, null, null, 'test' as const, 'evaluator_excluded' as const),
     review: fc.constantFrom(null, null, 'include' as const),
+    workerId: fc.constantFrom(null, 'w1', 'w2', 'w3'),
+    durationSeconds: fc.option(fc.double({ min: 0, max: 5000, noNaN: true })),
   })
   .map((r) => {
     const answers: TallyResponseInput['answers'] = {}
@@ -53,6 +55,8 @@ export const responseArb: fc.Arbitrary<TallyResponseInput> = fc
       flags: r.flags,
       exclusion: r.exclusion,
       review: r.review,
+      workerId: r.workerId,
+      durationSeconds: r.durationSeconds,
     }
   })
 

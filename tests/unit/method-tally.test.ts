@@ -31,9 +31,16 @@ const dealArb = fc.array(responseArb, { maxLength: 60 }).chain((responses) =>
 describe('tally', () => {
   it('should count one response by raw score in one cell when tallied alone', () => {
     const questions = [ratingQuestion('q_edu'), ratingQuestion('q_fund'), ratingQuestion('q_overall', 'likert5', true)]
-    const r = response('c1', 'door', { q_edu: 5, q_fund: 'na', q_overall: 3 }, { flags: ['straightlining', 'speeding'] })
+    const r = response(
+      'c1',
+      'door',
+      { q_edu: 5, q_fund: 'na', q_overall: 3 },
+      { flags: ['straightlining', 'speeding'], workerId: 'w1', durationSeconds: 127.9 },
+    )
     expect(tallyToRows(tallyResponse(questions, r))).toEqual(
       [
+        // 127.9 s falls in the 5-second bucket [125, 130); two rated items are too few for `sd:`.
+        'dur:125',
         'item:q_edu:5',
         'item:q_fund:na',
         'item:q_overall:3',
@@ -46,6 +53,7 @@ describe('tally', () => {
       ].map((metric) => ({
         communityId: 'c1',
         channel: 'door',
+        workerId: 'w1',
         flagsKey: 'speeding,straightlining',
         exclusionKey: '',
         basisKey: 'overall',
@@ -118,6 +126,7 @@ describe('tally', () => {
             const key = JSON.stringify([
               row.communityId,
               row.channel,
+              row.workerId,
               row.flagsKey,
               row.exclusionKey,
               row.basisKey,

@@ -179,6 +179,8 @@ export interface AggregateCellsTable {
   campaign_id: string
   community_id: string
   channel: string
+  /** The worker of a door cell (migration 0006); '' on other channels. */
+  worker_id: string
   flags_key: string
   exclusion_key: string
   basis_key: string

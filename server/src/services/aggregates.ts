@@ -1,6 +1,7 @@
 import {
   addResponseCounts,
   cellKey,
+  durationSeconds,
   flagsOfKey,
   responseCell,
   type Tally,
@@ -14,7 +15,19 @@ import type { Q } from '../db/tx.ts'
 
 /** The method's view of a stored response row. */
 export function tallyInputOf(
-  row: Pick<ResponseRow, 'id' | 'community_id' | 'channel' | 'questionnaire_version' | 'flags' | 'exclusion' | 'review'>,
+  row: Pick<
+    ResponseRow,
+    | 'id'
+    | 'community_id'
+    | 'channel'
+    | 'questionnaire_version'
+    | 'flags'
+    | 'exclusion'
+    | 'review'
+    | 'worker_id'
+    | 'started_at'
+    | 'submitted_at'
+  >,
   answers: Answers,
 ): TallyResponseInput {
   return {
@@ -26,6 +39,8 @@ export function tallyInputOf(
     flags: flagsOfKey(row.flags),
     exclusion: row.exclusion === 'test' || row.exclusion === 'evaluator_excluded' ? row.exclusion : null,
     review: row.review === 'include' ? 'include' : null,
+    workerId: row.worker_id,
+    durationSeconds: durationSeconds(row.started_at, row.submitted_at),
   }
 }
 
@@ -50,7 +65,7 @@ export class TallyBatch {
       sum = { ...coordinates, counts: {} }
       cells.set(key, sum)
     }
-    addResponseCounts(sum.counts, questions, response.answers, sign)
+    addResponseCounts(sum.counts, questions, response, sign)
   }
 
   /** Campaigns in sorted order and cells sorted by key: concurrent instances then lock cells in one order. */
@@ -80,6 +95,7 @@ export function tallyOfCells(rows: readonly AggregateCellRow[]): Tally {
       communityId: row.communityId,
       // Written only from the method's cells, so the stored text is one of the method's keys.
       channel: row.channel as TallyCell['channel'],
+      workerId: row.workerId,
       flagsKey: row.flagsKey,
       exclusionKey: row.exclusionKey as TallyCell['exclusionKey'],
       basisKey: row.basisKey as TallyCell['basisKey'],

@@ -2,6 +2,7 @@ import type { IndicatorConfig } from '../schemas/campaign.ts'
 import type { Indicator } from '../schemas/indicator.ts'
 import type { Question } from '../schemas/questionnaire.ts'
 import { MethodError } from './errors.ts'
+import { fieldworkTally, type VisitInput } from './fieldwork.ts'
 import { type CommunityInput, indicatorFromTally } from './indicator.ts'
 import { addResponseInto, emptyTally, type Tally, type TallyResponseInput } from './tally.ts'
 
@@ -16,15 +17,18 @@ export interface ComputeIndicatorInput {
   questionnaires: readonly QuestionnaireVersionInput[]
   communities: readonly CommunityInput[]
   responses: readonly TallyResponseInput[]
+  /** Door-to-door visits (METHOD.md §11). */
+  visits?: readonly VisitInput[]
 }
 
-/** Tallies every response against its own questionnaire version, then `indicatorFromTally`. */
-export function computeIndicator({ config, questionnaires, communities, responses }: ComputeIndicatorInput): Indicator {
+/** Tallies every response against its own questionnaire version and every visit, then `indicatorFromTally`. */
+export function computeIndicator({ config, questionnaires, communities, responses, visits = [] }: ComputeIndicatorInput): Indicator {
   return indicatorFromTally({
     config,
     questions: currentQuestions(questionnaires),
     communities,
     tally: tallyAll(questionnaires, responses),
+    fieldwork: fieldworkTally(visits),
   })
 }
 

@@ -7,6 +7,8 @@
  *   weighted-index.ts (§7), score.ts (§8), format.ts (§9 display);
  * - tally.ts: the config-independent integer aggregate the server stores as rows;
  *   cells.ts: what a config makes of a tally cell; config-fit.ts: checks a config against a questionnaire;
+ * - interviewers.ts (§10 interviewer check, from the tally's door cells), fieldwork.ts (§11 final
+ *   outcomes, response and contact rates, from visits or their kept counts);
  * - indicator.ts: `indicatorFromTally`, the one place the indicator object is built;
  *   compute.ts: `computeIndicator` (tally every response, then `indicatorFromTally`).
  */
@@ -15,9 +17,11 @@ export * from './compute.ts'
 export * from './config-fit.ts'
 export * from './design.ts'
 export * from './errors.ts'
+export * from './fieldwork.ts'
 export * from './flags.ts'
 export * from './format.ts'
 export * from './indicator.ts'
+export * from './interviewers.ts'
 export * from './post-stratify.ts'
 export * from './ratings.ts'
 export * from './report.ts'

@@ -1,6 +1,6 @@
 import { FLAGS, type IndicatorConfig } from '../schemas/campaign.ts'
 import { CHANNELS, type Channel } from '../schemas/common.ts'
-import type { ChannelRate, CommunityRate, ItemRate } from '../schemas/indicator.ts'
+import type { ChannelRate, CommunityRate, Fieldwork, ItemRate } from '../schemas/indicator.ts'
 import { addSums, countsWithPrefix, meanShareSums, ZERO_SUMS } from './cells.ts'
 import type { FittedConfig } from './config-fit.ts'
 import type { ClusterSums } from './design.ts'
@@ -141,6 +141,7 @@ export function communityLine(
   community: CommunityInput | undefined,
   cells: readonly JudgedCell[],
   config: IndicatorConfig,
+  fieldwork: Fieldwork,
 ): CommunityRate {
   const group = groupRate(cells)
   const population = community?.population ?? null
@@ -152,5 +153,6 @@ export function communityLine(
     quota: community?.quota ?? null,
     ...group,
     sampleSize: required === null ? null : { required, adequate: group.valid >= required },
+    fieldwork,
   }
 }

@@ -5,6 +5,7 @@ import type { Question } from '../schemas/questionnaire.ts'
 import { basisSums, exclusionReason, ZERO_SUMS } from './cells.ts'
 import { assertConfigFits } from './config-fit.ts'
 import { designEffect } from './design.ts'
+import { addOutcomeCounts, emptyOutcomeCounts, type FieldworkTally, fieldworkFigures } from './fieldwork.ts'
 import { isSmallSample } from './format.ts'
 import {
   basisTopK,
@@ -19,6 +20,7 @@ import {
   line,
   orderedCommunityIds,
 } from './indicator-parts.ts'
+import { interviewerChecks } from './interviewers.ts'
 import { postStratify } from './post-stratify.ts'
 import { requiredSampleSize } from './sample-size.ts'
 import { indicatorScore } from './score.ts'
@@ -33,6 +35,8 @@ export interface IndicatorFromTallyInput {
   questions: readonly Question[]
   communities: readonly CommunityInput[]
   tally: Tally
+  /** Households by final outcome per community (METHOD.md §11); none when absent. */
+  fieldwork?: FieldworkTally
 }
 
 /**
@@ -51,10 +55,12 @@ export interface IndicatorFromTallyInput {
  *   (null without a population). Adequate means valid ≥ required.
  * - The weighted index is on the overall item's distribution (basis overall) or the mean of the
  *   rating items' indices (items_mean); scores off the current scale carry no weight.
+ * - fieldwork counts every community's households, byCommunity[].fieldwork each community's (zeros
+ *   when it has no visit); interviewers judge validity whatever the pooled channels (interviewers.ts).
  * - Keys are visited in sorted order, so floating sums are bit-for-bit reproducible from equal tallies.
  * @throws MethodError when the config does not fit the questions (see `assertConfigFits`)
  */
-export function indicatorFromTally({ config, questions, communities, tally }: IndicatorFromTallyInput): Indicator {
+export function indicatorFromTally({ config, questions, communities, tally, fieldwork = {} }: IndicatorFromTallyInput): Indicator {
   const fit = assertConfigFits(config, questions)
   const k = fit.satisfied.k
   const pooled = new Set<Channel>(config.channels)
@@ -93,6 +99,8 @@ export function indicatorFromTally({ config, questions, communities, tally }: In
     validRate: expectedValidRate,
   })
   const scoreRate = config.scoreOn === 'rate' ? rate : ps.rate
+  const allOutcomes = emptyOutcomeCounts()
+  for (const id of Object.keys(fieldwork).sort()) addOutcomeCounts(allOutcomes, fieldwork[id] ?? emptyOutcomeCounts())
 
   return {
     rate,
@@ -119,7 +127,11 @@ export function indicatorFromTally({ config, questions, communities, tally }: In
     smallSample: isSmallSample(total.valid),
     channels: CHANNELS.filter((c) => pooled.has(c)),
     byChannel: channelLines(judged, pooled),
-    byCommunity: communityIds.map((id) => communityLine(id, known.get(id), byCommunityCells.get(id) ?? [], config)),
+    byCommunity: communityIds.map((id) =>
+      communityLine(id, known.get(id), byCommunityCells.get(id) ?? [], config, fieldworkFigures(fieldwork[id] ?? emptyOutcomeCounts())),
+    ),
     byItem: fit.rating.map((q) => itemLine(q.id, q.overall, fit, validPooled)),
+    fieldwork: fieldworkFigures(allOutcomes),
+    interviewers: interviewerChecks(judged),
   }
 }

@@ -1,10 +1,11 @@
 import type { Indicator } from '../schemas/indicator.ts'
+import { LOW_RESPONSE_RATE } from './fieldwork.ts'
 import { formatRate, formatScore } from './format.ts'
 
 /**
  * METHOD.md §8: the report paragraph (zh-CN) states questionnaires received, valid, valid rate, the
  * rate and its interval, the satisfied set, target, weight and score, and the symposium figures
- * separately. Built from the indicator object alone, so the console, the exports and a reviewer
+ * separately; then the door-to-door fieldwork and interviewer check (§10, §11). Built from the indicator object alone, so the console, the exports and a reviewer
  * re-reading the JSON all print the same sentence. Rates follow §9 (percent, 2 decimals; fewer than
  * 30 valid questionnaires is marked small-sample).
  */
@@ -36,7 +37,40 @@ export function reportParagraph(ind: Indicator): string {
       `座谈会另收回测评表${symposium.received}份，有效${symposium.valid}份，满意度${formatRate(symposium.rate)}${symposium.smallSample ? '（样本不足30份）' : ''}，${pooled}。`,
     )
   }
+  parts.push(...fieldworkSentences(ind))
   return parts.join('')
+}
+
+/**
+ * METHOD.md §10–§11 in the paragraph: the door-to-door fieldwork (households by final outcome,
+ * response and contact rates), a response rate below 0.5 stated as such, and how many workers the
+ * interviewer check asks the evaluator to review. Nothing when no household was visited and no
+ * worker is flagged.
+ */
+function fieldworkSentences(ind: Indicator): string[] {
+  const out: string[] = []
+  const f = ind.fieldwork
+  if (f.households > 0) {
+    const rates =
+      f.responseRate === null
+        ? '尚无结束访问的住户，应答率暂无法计算。'
+        : `应答率${formatRate(f.responseRate)}，接触率${formatRate(f.contactRate)}。`
+    out.push(
+      `入户访问共走访${f.households}户，其中完成${f.completed}户、拒访${f.refused}户、不在家${f.notHome}户、待回访${f.revisit}户，${rates}`,
+    )
+    if (f.responseRate !== null && f.responseRate < LOW_RESPONSE_RATE)
+      out.push('入户访问应答率低于50%，未应答住户的意见可能与受访住户不同，入户样本的代表性不足，相关结果应审慎使用。')
+  }
+  const outliers = ind.interviewers.filter((w) => w.rateOutlier === true).length
+  const uniform = ind.interviewers.filter((w) => w.uniform === true).length
+  const flagged = ind.interviewers.filter((w) => w.rateOutlier === true || w.uniform === true).length
+  if (flagged > 0) {
+    const why = [outliers > 0 ? `满意度与同社区其他入户问卷差异显著${outliers}名` : '', uniform > 0 ? `评分过于一致${uniform}名` : '']
+      .filter((x) => x !== '')
+      .join('，')
+    out.push(`调查员核查提示${flagged}名调查员的入户问卷需复核（${why}），核查结果本身不剔除任何问卷。`)
+  }
+  return out
 }
 
 /** The channels as the report and the exports name them (zh-CN). */

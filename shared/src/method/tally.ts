@@ -15,6 +15,8 @@ import { NA, overallQuestion, ratingQuestions } from './scales.ts'
  *
  * A cell groups responses that the config can only treat alike:
  * - communityId, channel;
+ * - workerId: the worker who sent a `door` questionnaire ('' on every other channel, and for a door
+ *   questionnaire with no worker), so the interviewer check (METHOD.md §10) can compare workers;
  * - flagsKey: the response's flags, sorted, joined with ',' ('' for none);
  * - exclusionKey: the stored hard reason, 'evaluator_excluded' | 'test' | '';
  * - basisKey: what the response can serve as a basis for, so `missing_basis` (which depends on the
@@ -31,6 +33,12 @@ import { NA, overallQuestion, ratingQuestions } from './scales.ts'
  * - `mean:k<k>:<s>/<r>`: for k = 1 … K−1 (K the largest scale of the response's questionnaire
  *   version), questionnaires with s of their r rated items among the item's k best options — the
  *   items_mean share as an exact rational; `mean:none` when no item is rated.
+ * Door questionnaires (the interviewer check, METHOD.md §10) also count:
+ * - `sd:n` and `sd:micro`: questionnaires with at least 4 rated items, and the sum of their rated
+ *   scores' population standard deviations in millionths, each rounded to an integer — so the sum
+ *   is exact in any order and the mean deviation is `sd:micro / 1e6 / sd:n`;
+ * - `dur:<s>`: the duration (submittedAt − startedAt) in the bucket starting at s seconds (see
+ *   `durationBucket`): a bounded histogram for the median, whatever the number of questionnaires.
  */
 export type ExclusionKey = 'evaluator_excluded' | 'test' | ''
 export type BasisKey = 'overall' | 'items' | 'none'
@@ -39,6 +47,7 @@ export type ReviewKey = 'include' | ''
 export interface CellCoordinates {
   communityId: string
   channel: Channel
+  workerId: string
   flagsKey: string
   exclusionKey: ExclusionKey
   basisKey: BasisKey
@@ -72,6 +81,10 @@ export interface TallyResponseInput {
   exclusion: 'evaluator_excluded' | 'test' | null
   /** An evaluator reviewed the flags and kept the response. */
   review?: 'include' | null
+  /** The worker who sent it (a cell coordinate on the `door` channel only). */
+  workerId?: string | null
+  /** submittedAt − startedAt in seconds (counted on the `door` channel only; null or absent: unknown). */
+  durationSeconds?: number | null
 }
 
 /** Sorted, de-duplicated, joined with ','. */
@@ -87,7 +100,7 @@ export function flagsOfKey(key: string): Flag[] {
 
 /** Coordinates never contain '|' (uuids, enums, flag names), so the join is unambiguous. */
 export function cellKey(c: CellCoordinates): string {
-  return `${c.communityId}|${c.channel}|${c.flagsKey}|${c.exclusionKey}|${c.basisKey}|${c.reviewKey}`
+  return `${c.communityId}|${c.channel}|${c.workerId}|${c.flagsKey}|${c.exclusionKey}|${c.basisKey}|${c.reviewKey}`
 }
 
 export function emptyTally(): Tally {
@@ -150,11 +163,39 @@ export function responseCell(questions: readonly Question[], response: TallyResp
   return {
     communityId: response.communityId,
     channel: response.channel,
+    workerId: response.channel === 'door' ? (response.workerId ?? '') : '',
     flagsKey: flagsKey(response.flags),
     exclusionKey: response.exclusion ?? '',
     basisKey: typeof overall === 'number' ? 'overall' : rating.some((q) => typeof answers[q.id] === 'number') ? 'items' : 'none',
     reviewKey: response.review === 'include' ? 'include' : '',
   }
+}
+
+/** Questionnaires with fewer rated items have no uniformity figure (METHOD.md §10). */
+export const UNIFORMITY_MIN_RATED = 4
+/** `sd:micro` counts standard deviations in millionths. */
+export const SD_SCALE = 1_000_000
+
+/**
+ * The start of the duration bucket (seconds) a door questionnaire is counted in: whole seconds
+ * below 1 minute, then 5 s up to 5 minutes, 15 s up to 20 minutes, 1 minute up to 1 hour, and one
+ * bucket for an hour or more. At most 209 buckets, each within 8 % of its start (2–5 % for the
+ * usual 2–20 minute interview), so a worker's median duration is kept without keeping every time.
+ */
+export function durationBucket(seconds: number): number {
+  const s = Math.max(0, seconds)
+  if (s < 60) return Math.floor(s)
+  if (s < 300) return Math.floor(s / 5) * 5
+  if (s < 1200) return Math.floor(s / 15) * 15
+  if (s < 3600) return Math.floor(s / 60) * 60
+  return 3600
+}
+
+/** Population standard deviation of the scores Σx, Σx² over r items, in millionths, rounded. */
+function deviationMicro(r: number, sum: number, sumSq: number): number {
+  // r·Σx² − (Σx)² is exact for integer scores; rounding error can only make it a hair below 0.
+  const d = Math.max(0, r * sumSq - sum * sum)
+  return Math.round((Math.sqrt(d) / r) * SD_SCALE)
 }
 
 /**
@@ -165,9 +206,10 @@ export function responseCell(questions: readonly Question[], response: TallyResp
 export function addResponseCounts(
   counts: Record<string, number>,
   questions: readonly Question[],
-  answers: Answers,
+  response: Pick<TallyResponseInput, 'answers' | 'channel' | 'durationSeconds'>,
   sign: 1 | -1 = 1,
 ): void {
+  const answers = response.answers
   const plan = ratingPlan(questions)
   const { rating, overallId, maxSize } = plan
   const bump = (metric: string) => {
@@ -178,12 +220,16 @@ export function addResponseCounts(
   bump(typeof overall === 'number' ? `overall:${overall}` : overall === NA ? `overall:${NA}` : 'overall:missing')
 
   let rated = 0
+  let sum = 0
+  let sumSq = 0
   const satisfiedAtK = new Array<number>(Math.max(0, maxSize - 1)).fill(0)
   for (const q of rating) {
     const a = answers[q.id]
     if (a === NA) bump(q.naMetric)
     if (typeof a !== 'number') continue
     rated++
+    sum += a
+    sumSq += a * a
     // The answer is among the item's k best options exactly when its rank (0 = best) is below k;
     // a score not on the scale is counted under its own name and never satisfied.
     const known = q.byScore.get(a)
@@ -196,6 +242,14 @@ export function addResponseCounts(
   }
   if (rated === 0) bump('mean:none')
   else for (let i = 0; i < satisfiedAtK.length; i++) bump(meanMetric(plan, i + 1, satisfiedAtK[i] ?? 0, rated))
+
+  if (response.channel !== 'door') return
+  if (rated >= UNIFORMITY_MIN_RATED) {
+    bump('sd:n')
+    counts['sd:micro'] = (counts['sd:micro'] ?? 0) + sign * deviationMicro(rated, sum, sumSq)
+  }
+  const seconds = response.durationSeconds
+  if (typeof seconds === 'number' && Number.isFinite(seconds)) bump(`dur:${durationBucket(seconds)}`)
 }
 
 /** Adds one response into `target` in place (its cell's counts grow; nothing falls to zero). */
@@ -207,7 +261,7 @@ export function addResponseInto(target: Tally, questions: readonly Question[], r
     cell = { ...coordinates, counts: {} }
     target.cells[key] = cell
   }
-  addResponseCounts(cell.counts, questions, response.answers)
+  addResponseCounts(cell.counts, questions, response)
   return target
 }
 
@@ -271,6 +325,7 @@ function coordinates(c: CellCoordinates): CellCoordinates {
   return {
     communityId: c.communityId,
     channel: c.channel,
+    workerId: c.workerId,
     flagsKey: c.flagsKey,
     exclusionKey: c.exclusionKey,
     basisKey: c.basisKey,

@@ -15,6 +15,31 @@ export const GroupRate = z.object({
   smallSample: z.boolean(),
 })
 
+/** METHOD.md §11: households by final outcome and the response / contact rates (null: no resolved household). */
+export const Fieldwork = z.object({
+  households: z.number().int(),
+  completed: z.number().int(),
+  notHome: z.number().int(),
+  refused: z.number().int(),
+  revisit: z.number().int(),
+  responseRate: Rate.nullable(),
+  contactRate: Rate.nullable(),
+})
+export type Fieldwork = z.infer<typeof Fieldwork>
+
+/** METHOD.md §10: one worker's door questionnaires against the others'; an absent figure (and its flag) is null. */
+export const InterviewerCheck = z.object({
+  workerId: z.string(),
+  nW: z.number().int(),
+  nO: z.number().int(),
+  z: z.number().nullable(),
+  rateOutlier: z.boolean().nullable(),
+  u: z.number().nullable(),
+  uniform: z.boolean().nullable(),
+  speedRatio: z.number().nullable(),
+})
+export type InterviewerCheck = z.infer<typeof InterviewerCheck>
+
 export const ChannelRate = GroupRate.extend({ channel: Channel, pooled: z.boolean() })
 export type ChannelRate = z.infer<typeof ChannelRate>
 
@@ -23,6 +48,7 @@ export const CommunityRate = GroupRate.extend({
   population: z.number().nullable(),
   quota: z.number().int().nullable(),
   sampleSize: z.object({ required: z.number().int(), adequate: z.boolean() }).nullable(),
+  fieldwork: Fieldwork,
 })
 export type CommunityRate = z.infer<typeof CommunityRate>
 
@@ -80,5 +106,9 @@ export const Indicator = z.object({
   byChannel: z.array(ChannelRate),
   byCommunity: z.array(CommunityRate),
   byItem: z.array(ItemRate),
+  /** Door-to-door visits (METHOD.md §11), all communities together. */
+  fieldwork: Fieldwork,
+  /** The interviewer check (METHOD.md §10), one entry per worker with a valid door questionnaire. */
+  interviewers: z.array(InterviewerCheck),
 })
 export type Indicator = z.infer<typeof Indicator>

@@ -30,6 +30,8 @@ export interface DirectResponse {
   communityId: string
   channel: string
   deviceId: string
+  /** The worker who sent a door or paper questionnaire; absent for the anonymous channels. */
+  workerId?: string | null
   startedAt: string
   submittedAt: string
   receivedAt: string
@@ -43,18 +45,18 @@ export function directWriter(db: RawSqlite) {
   const insertResponse = db.prepare(
     `insert into responses (id, campaign_id, questionnaire_version, community_id, channel, device_id, worker_id, household_key, symposium_id,
       started_at, submitted_at, received_at, answers_json, flags, exclusion, review, content_hash, test, evidence_json)
-     values (?, ?, ?, ?, ?, ?, null, null, null, ?, ?, ?, ?, ?, ?, null, ?, ?, null)`,
+     values (?, ?, ?, ?, ?, ?, ?, null, null, ?, ?, ?, ?, ?, ?, null, ?, ?, null)`,
   )
   // The kept aggregates as the server keeps them: one row per cell, its counts as JSON; each touched
   // cell is read, added to and written back once per transaction.
   const readCell = db.prepare(
     `select counts_json from aggregate_cells
-     where campaign_id = ? and community_id = ? and channel = ? and flags_key = ? and exclusion_key = ? and basis_key = ? and review_key = ?`,
+     where campaign_id = ? and community_id = ? and channel = ? and worker_id = ? and flags_key = ? and exclusion_key = ? and basis_key = ? and review_key = ?`,
   )
   const writeCell = db.prepare(
-    `insert into aggregate_cells (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key, counts_json)
-     values (?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict (campaign_id, community_id, channel, flags_key, exclusion_key, basis_key, review_key)
+    `insert into aggregate_cells (campaign_id, community_id, channel, worker_id, flags_key, exclusion_key, basis_key, review_key, counts_json)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (campaign_id, community_id, channel, worker_id, flags_key, exclusion_key, basis_key, review_key)
      do update set counts_json = excluded.counts_json`,
   )
   const touchActivity = db.prepare(
@@ -73,6 +75,7 @@ export function directWriter(db: RawSqlite) {
         r.communityId,
         r.channel,
         r.deviceId,
+        r.workerId ?? null,
         r.startedAt,
         r.submittedAt,
         r.receivedAt,
@@ -95,7 +98,16 @@ export function directWriter(db: RawSqlite) {
       for (const key of Object.keys(tally.cells).sort()) {
         const cell = tally.cells[key]
         if (!cell) continue
-        const coordinates = [campaignId, cell.communityId, cell.channel, cell.flagsKey, cell.exclusionKey, cell.basisKey, cell.reviewKey]
+        const coordinates = [
+          campaignId,
+          cell.communityId,
+          cell.channel,
+          cell.workerId,
+          cell.flagsKey,
+          cell.exclusionKey,
+          cell.basisKey,
+          cell.reviewKey,
+        ]
         const stored = readCell.get(...coordinates) as { counts_json: string } | undefined
         const counts: Record<string, number> = stored ? JSON.parse(stored.counts_json) : {}
         for (const metric in cell.counts) counts[metric] = (counts[metric] ?? 0) + (cell.counts[metric] ?? 0)

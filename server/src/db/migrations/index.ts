@@ -4,6 +4,7 @@ import { authMigration } from './0002-auth.ts'
 import { aggregateCellsMigration } from './0003-aggregate-cells.ts'
 import { symposiumSheetsMigration } from './0004-symposium-sheets.ts'
 import { communityActivityMigration } from './0005-community-activity.ts'
+import { workerCellsMigration } from './0006-worker-cells.ts'
 import { enrolmentCodesMigration } from './0007-enrolment-codes.ts'
 
 /** Ordered by name; forward-only. Add a new numbered file for every change of a persisted shape. */
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '0003-aggregate-cells': aggregateCellsMigration,
   '0004-symposium-sheets': symposiumSheetsMigration,
   '0005-community-activity': communityActivityMigration,
+  '0006-worker-cells': workerCellsMigration,
   '0007-enrolment-codes': enrolmentCodesMigration,
 }

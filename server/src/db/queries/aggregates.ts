@@ -6,7 +6,7 @@ import { bulkInsert, styleOf } from './bulk.ts'
 /** A cell's delta as the method emits it (`tallyResponse(...).cells[key]`, summed over a transaction). */
 export type AggregateCellDelta = TallyCell
 
-const KEY = ['campaign_id', 'community_id', 'channel', 'flags_key', 'exclusion_key', 'basis_key', 'review_key'] as const
+const KEY = ['campaign_id', 'community_id', 'channel', 'worker_id', 'flags_key', 'exclusion_key', 'basis_key', 'review_key'] as const
 
 const READ = {
   qmark: `select counts_json from aggregate_cells where ${KEY.map((c) => `${c} = ?`).join(' and ')}`,
@@ -55,6 +55,7 @@ const keyOf = (campaignId: string, c: AggregateCellDelta) => [
   campaignId,
   c.communityId,
   c.channel,
+  c.workerId,
   c.flagsKey,
   c.exclusionKey,
   c.basisKey,
@@ -91,6 +92,7 @@ export async function addAggregateCells(db: Kysely<Database>, campaignId: string
 export interface AggregateCellRow {
   communityId: string
   channel: string
+  workerId: string
   flagsKey: string
   exclusionKey: string
   basisKey: string
@@ -105,6 +107,7 @@ export async function listAggregateCells(db: Kysely<Database>, campaignId: strin
     .select([
       'community_id as communityId',
       'channel',
+      'worker_id as workerId',
       'flags_key as flagsKey',
       'exclusion_key as exclusionKey',
       'basis_key as basisKey',

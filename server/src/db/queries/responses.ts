@@ -142,23 +142,44 @@ export async function bumpHouseholdCounts(
   return out
 }
 
-/** Page through a campaign's responses by id (stable order, bounded memory). */
-export function pageCampaignResponses(
+/** What the method tallies of a stored response (`tallyInputOf`). */
+const TALLY_COLUMNS = [
+  'id',
+  'questionnaire_version',
+  'community_id',
+  'channel',
+  'worker_id',
+  'started_at',
+  'submitted_at',
+  'answers_json',
+  'flags',
+  'exclusion',
+  'review',
+] as const satisfies readonly (keyof ResponseRow)[]
+
+/** Every column a reviewer reads in the exports. */
+const EXPORT_COLUMNS = [...TALLY_COLUMNS, 'received_at', 'content_hash'] as const
+
+function pageById<C extends keyof ResponseRow & string>(
   db: Kysely<Database>,
+  columns: readonly C[],
   campaignId: string,
   afterId: string,
   limit: number,
-): Promise<
-  Pick<ResponseRow, 'id' | 'questionnaire_version' | 'community_id' | 'channel' | 'answers_json' | 'flags' | 'exclusion' | 'review'>[]
-> {
+): Promise<Pick<ResponseRow, C>[]> {
   return db
     .selectFrom('responses')
-    .select(['id', 'questionnaire_version', 'community_id', 'channel', 'answers_json', 'flags', 'exclusion', 'review'])
+    .select(columns)
     .where('campaign_id', '=', campaignId)
     .where('id', '>', afterId)
     .orderBy('id')
     .limit(limit)
-    .execute()
+    .execute() as unknown as Promise<Pick<ResponseRow, C>[]> // Kysely cannot infer a selection from a generic column list
+}
+
+/** Page through a campaign's responses by id (stable order, bounded memory). */
+export function pageCampaignResponses(db: Kysely<Database>, campaignId: string, afterId: string, limit: number) {
+  return pageById(db, TALLY_COLUMNS, campaignId, afterId, limit)
 }
 
 export async function countCampaignResponses(db: Kysely<Database>, campaignId: string): Promise<number> {
@@ -174,22 +195,7 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-export type ExportResponseRow = Pick<
-  ResponseRow,
-  | 'id'
-  | 'questionnaire_version'
-  | 'community_id'
-  | 'channel'
-  | 'worker_id'
-  | 'started_at'
-  | 'submitted_at'
-  | 'received_at'
-  | 'answers_json'
-  | 'flags'
-  | 'exclusion'
-  | 'review'
-  | 'content_hash'
->
+export type ExportResponseRow = Pick<ResponseRow, (typeof EXPORT_COLUMNS)[number]>
 
 /** Page through a campaign's responses by id for the exports (every column a reviewer reads). */
 export function pageResponsesForExport(
@@ -198,28 +204,7 @@ export function pageResponsesForExport(
   afterId: string,
   limit: number,
 ): Promise<ExportResponseRow[]> {
-  return db
-    .selectFrom('responses')
-    .select([
-      'id',
-      'questionnaire_version',
-      'community_id',
-      'channel',
-      'worker_id',
-      'started_at',
-      'submitted_at',
-      'received_at',
-      'answers_json',
-      'flags',
-      'exclusion',
-      'review',
-      'content_hash',
-    ])
-    .where('campaign_id', '=', campaignId)
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute()
+  return pageById(db, EXPORT_COLUMNS, campaignId, afterId, limit)
 }
 
 /** Every evaluator decision on the campaign's responses, oldest first, with who made it. */
