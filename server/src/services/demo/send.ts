@@ -1,6 +1,6 @@
 import type { Principal } from '../../auth/principal.ts'
 import type { Deps } from '../deps.ts'
-import { ingest } from '../sync.ts'
+import { ingest } from '../sync/index.ts'
 import type { DemoBatch } from './sample.ts'
 
 /** `deps` with its clock stopped at `ms`: the server's time when that step happened. */
