@@ -24,6 +24,11 @@ export const PROBLEMS = {
   not_found: { status: 404, zh: '找不到该内容', en: 'Not found' },
   conflict: { status: 409, zh: '与已有内容冲突', en: 'Conflicts with existing data' },
   unsupported_media_type: { status: 415, zh: '请以 JSON 格式提交', en: 'Send JSON' },
+  import_too_large: {
+    status: 413,
+    zh: '导入文件过大：每个文件最多 10000 份答卷、20 MB，请分成几个文件导入',
+    en: 'The import file is too large: at most 10,000 items and 20 MB per file; import it in parts',
+  },
   internal: {
     status: 500,
     zh: '服务器出错，答卷已保存在本机，稍后会重试',

@@ -1,13 +1,17 @@
+import { readFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { IMPORT_MAX_ITEMS, SyncResponse } from '@minyi/shared/schemas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BODY_LIMITS, type BodyLimit } from '../../server/src/http/body.ts'
+import { makeItems } from '../bench/lib/data.ts'
 import { buildServerBundle, type RunningServer, startServer } from '../support/server.ts'
 import { type Harness, startApp } from './auth-harness.ts'
 import { setupCampaign } from './server-harness.ts'
 
-// Hostile bodies (issue 10, point 1): every route that reads a body stops at its limit and answers 413
-// before buffering more; the server bundle on its 128 MB heap survives bodies far larger than its
-// heap; and `pnpm start`'s supervisor brings the server back if the process dies anyway.
+// Hostile bodies (issue 10, points 1 and 2): every route that reads a body stops at its limit and
+// answers 413 before buffering more; the server bundle on its 128 MB heap survives bodies far larger
+// than its heap and imports of a million items; and `pnpm start`'s supervisor brings the server back
+// if the process dies anyway.
 
 /** Which limit each route that reads a JSON body reads it with; every other route must not read its body. */
 const ROUTE_LIMITS: Record<string, BodyLimit> = {
@@ -90,7 +94,11 @@ describe('body limits on every route (in-process)', () => {
       const text = await res.text()
       const answer = text ? JSON.parse(text) : null
       if (limit) {
-        expect({ route, status: res.status, code: answer?.code }).toEqual({ route, status: 413, code: 'payload_too_large' })
+        expect({ route, status: res.status, code: answer?.code }).toEqual({
+          route,
+          status: 413,
+          code: limit === 'import' ? 'import_too_large' : 'payload_too_large',
+        })
         // A few 16 KB chunks past the limit at most (streams pull ahead): the rest of the upload was never read.
         expect(body.pulled(), route).toBeLessThanOrEqual(max + 64 * 1024)
       } else {
@@ -161,7 +169,7 @@ describe('the server bundle under `pnpm start`’s supervisor (128 MB heap)', ()
   let server: RunningServer
   beforeAll(async () => {
     buildServerBundle()
-    server = await startServer({ entry: ['scripts/supervise.mjs'], args: ['--no-demo'] })
+    server = await startServer({ entry: ['scripts/supervise.mjs'] })
   })
   afterAll(async () => {
     await server?.stop()
@@ -181,6 +189,51 @@ describe('the server bundle under `pnpm start`’s supervisor (128 MB heap)', ()
     expect(await healthy(server.url)).toBe(true)
     expect(serverPids(server)).toHaveLength(1)
   }, 60_000)
+
+  it('should refuse an import of a million items and import three full files at once, on its 128 MB heap', async () => {
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'admin', password: 'admin-test-password' }),
+    })
+    const auth = { 'content-type': 'application/json', authorization: `Bearer ${(await login.json()).token}` }
+    const exportedAt = new Date().toISOString()
+    const million = `{"format":"minyi-outbox","version":1,"deviceId":"device-huge","exportedAt":"${exportedAt}","items":[0${',0'.repeat(999_999)}]}`
+    const refused = await fetch(`${server.url}/api/v1/sync/import`, { method: 'POST', headers: auth, body: million })
+    expect(refused.status).toBe(413)
+    expect((await refused.json()).code).toBe('import_too_large')
+
+    const [campaign] = await (await fetch(`${server.url}/api/v1/campaigns`, { headers: auth })).json()
+    const detail = await (await fetch(`${server.url}/api/v1/campaigns/${campaign.id}`, { headers: auth })).json()
+    const target = {
+      campaignId: detail.id,
+      version: detail.questionnaire.version,
+      communityIds: detail.communities.map((c: { id: string }) => c.id),
+    }
+    const files = [1, 2, 3].map((seed) =>
+      JSON.stringify({
+        format: 'minyi-outbox',
+        version: 1,
+        deviceId: `device-full-${seed}`,
+        exportedAt,
+        items: makeItems(IMPORT_MAX_ITEMS, target, Date.now() - 1000, seed),
+      }),
+    )
+    const answers = await Promise.all(
+      files.map((body) => fetch(`${server.url}/api/v1/sync/import`, { method: 'POST', headers: auth, body })),
+    )
+    for (const r of answers) {
+      expect(r.status).toBe(200)
+      const { results } = SyncResponse.parse(await r.json())
+      expect(results).toHaveLength(IMPORT_MAX_ITEMS)
+      expect(results.every((x) => x.status === 'created')).toBe(true)
+    }
+    expect(await healthy(server.url)).toBe(true)
+    expect(serverPids(server)).toHaveLength(1)
+    const pid = serverPids(server)[0] as number
+    const peakMb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024
+    console.log(`server peak RSS after the import tests: ${peakMb.toFixed(0)} MB`)
+  }, 180_000)
 
   it('should start the server again when its process dies', async () => {
     const [first] = serverPids(server)

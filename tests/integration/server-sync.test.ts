@@ -1,5 +1,5 @@
 import { isProblemCode } from '@minyi/shared/problems'
-import { Device, SyncResponse } from '@minyi/shared/schemas'
+import { Device, IMPORT_MAX_ITEMS, SyncResponse } from '@minyi/shared/schemas'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { canonicalContent } from '../../server/src/services/evidence.ts'
 import { canonicalJson } from '../../server/src/services/hashing.ts'
@@ -461,6 +461,50 @@ describe.each(DIALECTS)('sync on $dialect', ({ dialect, skip }) => {
       }
       const r = await h.call('POST', '/api/v1/sync/import', { token: s.evaluator.token, body: file })
       expect(r.body.results[0].status).toBe('created')
+    })
+
+    it('should refuse an import of more than IMPORT_MAX_ITEMS items with import_too_large and store none of it', async () => {
+      const good = responseItem(h, s)
+      // The issue's file: a million trivial items (2 MB) after one good one.
+      const file = `{"format":"minyi-outbox","version":1,"deviceId":"device-huge","exportedAt":"${h.clock.now().toISOString()}","items":[${JSON.stringify(good)}${',0'.repeat(1_000_000)}]}`
+      const r = await h.call('POST', '/api/v1/sync/import', { token: s.evaluator.token, body: file })
+      expect(r.status).toBe(413)
+      expect(r.body.code).toBe('import_too_large')
+      const atLimit = `{"format":"minyi-outbox","version":1,"deviceId":"device-huge","exportedAt":"${h.clock.now().toISOString()}","items":[${JSON.stringify(good)}${',0'.repeat(IMPORT_MAX_ITEMS)}]}`
+      expect((await h.call('POST', '/api/v1/sync/import', { token: s.evaluator.token, body: atLimit })).body.code).toBe('import_too_large')
+      expect(await countResponses(h, s.campaignId)).toBe(0)
+    })
+
+    it('should answer every item of a file at the item limit, in order, storing the good ones', async () => {
+      const goods = Array.from({ length: Math.ceil(IMPORT_MAX_ITEMS / 64) }, () => responseItem(h, s))
+      const items: unknown[] = Array.from({ length: IMPORT_MAX_ITEMS }, (_, i) => (i % 64 === 0 ? goods[i / 64] : i))
+      const file = { format: 'minyi-outbox', version: 1, deviceId: 'device-full', exportedAt: h.clock.now().toISOString(), items }
+      const r = await h.call('POST', '/api/v1/sync/import', { token: s.evaluator.token, body: file })
+      expect(r.status).toBe(200)
+      const results = SyncResponse.parse(r.body).results
+      expect(results).toHaveLength(IMPORT_MAX_ITEMS)
+      for (const [i, result] of results.entries()) {
+        if (i % 64 === 0) expect(result, String(i)).toMatchObject({ id: (goods[i / 64] as { id: string }).id, status: 'created' })
+        else expect(result, String(i)).toMatchObject({ status: 'rejected', code: 'invalid_item' })
+      }
+      expect(await countResponses(h, s.campaignId)).toBe(Math.ceil(IMPORT_MAX_ITEMS / 64))
+    })
+
+    it('should refuse a malformed file, or one whose items are not an array, before storing anything', async () => {
+      const head = `"format":"minyi-outbox","version":1,"deviceId":"device-bad","exportedAt":"${h.clock.now().toISOString()}"`
+      const good = JSON.stringify(responseItem(h, s))
+      for (const [body, code] of [
+        [`{${head},"items":[${good},{"kind":]}`, 'invalid_json'],
+        [`{${head},"items":[${good}]`, 'invalid_json'],
+        [`{${head},"items":[${good}]}]`, 'invalid_json'],
+        [`{${head},"items":{"0":${good}}}`, 'validation_failed'],
+        [`{${head}}`, 'validation_failed'],
+        [`{"format":"other","items":[${good}]}`, 'validation_failed'],
+      ] as const) {
+        const r = await h.call('POST', '/api/v1/sync/import', { token: s.evaluator.token, body })
+        expect({ body: body.slice(-40), status: r.status, code: r.body?.code }).toEqual({ body: body.slice(-40), status: 400, code })
+      }
+      expect(await countResponses(h, s.campaignId)).toBe(0)
     })
   })
 })

@@ -1,7 +1,9 @@
-import { OutboxExport, SYNC_MAX_ITEMS, type SyncItemResult, SyncRequest } from '@minyi/shared/schemas'
+import { IMPORT_MAX_ITEMS, OutboxExportHeader, SYNC_MAX_ITEMS, SyncRequest } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import { type AuthEnv, currentStaff, requireRole, STAFF } from '../auth/index.ts'
-import { readJsonValue } from '../http/body.ts'
+import type { Principal } from '../auth/principal.ts'
+import { readBody, readJsonValue } from '../http/body.ts'
+import { type JsonOutline, outlineJson } from '../http/json-outline.ts'
 import { ProblemError, validationFailed } from '../http/problem.ts'
 import { anonymousRateLimit } from '../http/rate-limit.ts'
 import type { Deps } from '../services/deps.ts'
@@ -23,23 +25,58 @@ export function syncRoutes(deps: Deps) {
     })
     .post('/import', requireRole(...STAFF), async (c) => {
       const principal = currentStaff(c)
-      const raw = await readJsonValue(c, 'import')
-      const file = OutboxExport.safeParse(raw)
-      if (!file.success) throw validationFailed(file.error.issues)
-      const results: SyncItemResult[] = []
-      let serverTime = deps.now().toISOString()
-      // Same rules as sync, one transaction per 100 items: a huge file never holds one long lock.
-      for (let i = 0; i < file.data.items.length; i += SYNC_MAX_ITEMS) {
-        const chunk = file.data.items.slice(i, i + SYNC_MAX_ITEMS)
-        const r = await ingest(
+      // The whole file is checked before any item is stored: bytes and item count within the limits
+      // (413 `import_too_large`), valid JSON, a valid header. Items stay as byte ranges until their batch.
+      const body = Buffer.concat(await readBody(c, 'import', 'import_too_large'))
+      const outline = outlineJson(body, 'items', IMPORT_MAX_ITEMS, () => new ProblemError('import_too_large'))
+      const header = OutboxExportHeader.safeParse(outline.members)
+      if (!header.success) throw validationFailed(header.error.issues)
+      if (!outline.elements) throw validationFailed([{ path: ['items'], message: 'expected an array of items' }])
+      return c.body(importAnswer(deps, principal, header.data.deviceId, outline), 200, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+      })
+    })
+}
+
+/**
+ * The import's answer, `{ results, serverTime }` like sync's, written as the items are stored: one
+ * batch of SYNC_MAX_ITEMS per pull, each parsed, checked and stored in its own transaction (same rules
+ * as sync), so neither the file's items nor their results are ever all in memory, and a huge file
+ * never holds one long lock. A client that goes away stops the import after the current batch; what
+ * was stored stays, and importing the file again answers those items `duplicate`. Should the database
+ * fail half-way, the answer is cut off (not valid JSON): the same re-import applies.
+ */
+function importAnswer(deps: Deps, principal: Principal, deviceId: string, outline: JsonOutline): ReadableStream<Uint8Array> {
+  const total = outline.elements?.length ?? 0
+  const text = new TextEncoder()
+  let next = 0
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(text.encode('{"results":['))
+    },
+    async pull(controller) {
+      if (next >= total) {
+        controller.enqueue(text.encode(`],"serverTime":${JSON.stringify(deps.now().toISOString())}}`))
+        controller.close()
+        return
+      }
+      const items: unknown[] = []
+      for (let i = next; i < Math.min(total, next + SYNC_MAX_ITEMS); i++) items.push(outline.element(i))
+      try {
+        const { results } = await ingest(
           deps,
           principal,
-          { deviceId: file.data.deviceId, appVersion: 'import', outboxSize: 0, items: chunk },
+          { deviceId, appVersion: 'import', outboxSize: 0, items },
           { touchDevice: false, importing: true },
         )
-        results.push(...r.results)
-        serverTime = r.serverTime
+        const json = results.map((r) => JSON.stringify(r)).join(',')
+        controller.enqueue(text.encode(next === 0 ? json : `,${json}`))
+        next += items.length
+      } catch (err) {
+        console.error(err)
+        controller.error(err)
       }
-      return c.json({ results, serverTime }, 200)
-    })
+    },
+  })
 }

@@ -6,8 +6,14 @@ import { z } from './zod.ts'
 
 export const SYNC_MAX_ITEMS = 100
 export const SYNC_MAX_BYTES = 512 * 1024
-/** An exported outbox can hold days of door-to-door work; 50 MB is some 50,000 answers. */
-export const IMPORT_MAX_BYTES = 50 * 1024 * 1024
+/**
+ * An exported outbox file holds at most this many items and bytes (`import_too_large` beyond). A
+ * worker's month of door-to-door work is a few thousand answers of about 1 KB; the server checks the
+ * whole file before storing any of it and parses one batch of items at a time, so these bound its
+ * memory (it runs on a 128 MB heap).
+ */
+export const IMPORT_MAX_ITEMS = 10_000
+export const IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
 /**
  * The envelope of `POST /api/v1/sync`. Items are checked one by one (see SyncItem)
@@ -45,13 +51,16 @@ export type SyncItemResult = z.infer<typeof SyncItemResult>
 export const SyncResponse = z.object({ results: z.array(SyncItemResult), serverTime: Instant })
 export type SyncResponse = z.infer<typeof SyncResponse>
 
-/** The file a device exports when it cannot sync (PRODUCT.md C2), imported by `POST /api/v1/sync/import`. */
-export const OutboxExport = z.object({
+/** The file a device exports when it cannot sync (PRODUCT.md C2), without its items: what the import checks first. */
+export const OutboxExportHeader = z.object({
   format: z.literal('minyi-outbox'),
   version: z.literal(1),
   deviceId: z.string().min(8).max(64),
   exportedAt: Instant,
-  /** Checked one by one like sync items; any number of them (imported in batches of SYNC_MAX_ITEMS). */
-  items: z.array(z.unknown()),
+})
+/** The whole file, imported by `POST /api/v1/sync/import`. */
+export const OutboxExport = OutboxExportHeader.extend({
+  /** Checked one by one like sync items (imported in batches of SYNC_MAX_ITEMS). */
+  items: z.array(z.unknown()).max(IMPORT_MAX_ITEMS),
 })
 export type OutboxExport = z.infer<typeof OutboxExport>
