@@ -2,15 +2,19 @@
 // into the real server process on SQLite; then the same rows with the same aggregate updates (one
 // read-modify-write per touched cell per transaction) written straight into SQLite in this one
 // process. Prints both rates, their ratio and the server's peak RSS.
-// Options: --responses N (default 100000), --clients N (default 4).
+// `pnpm bench:ingest -- --pg`: the same through nginx and two instances on one PostgreSQL (the
+// scale-out of docs/DEPLOY.md), beside the same rows written straight into PostgreSQL from this
+// process (`--clients` connections, one transaction per batch, as the server does).
+// Options: --responses N (default 100000), --clients N (default 4), --pg.
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { TEMPLATE_QUESTIONNAIRE } from '@minyi/shared'
-import { addResponseInto, computeFlags, durationSeconds, emptyTally, flagsKey, ratedAnswersOf } from '@minyi/shared/method'
 import { openDb } from '../../server/src/db/index.ts'
-import { canonicalJson, sha256Hex } from '../../server/src/services/hashing.ts'
+import { Cluster } from '../chaos/lib/scaleout.ts'
+import { createTestDatabase } from '../support/pg.ts'
 import { type BenchItem, makeItems } from './lib/data.ts'
+import { chainOf, computeBatch } from './lib/direct-batch.ts'
+import { directPg } from './lib/direct-pg.ts'
 import { directWriter, openRawSqlite } from './lib/direct-sqlite.ts'
 import { startBuiltServer } from './lib/server.ts'
 
@@ -42,10 +46,29 @@ async function json(url: string, init: RequestInit = {}) {
   return r.json()
 }
 
-async function overHttp(): Promise<{ rate: number; rssMb: number; cpuUs: number; items: BenchItem[] }> {
+interface Target {
+  url: string
+  /** The server processes whose CPU and memory are measured. */
+  pids: number[]
+  stop(): Promise<void>
+}
+
+// The anonymous rate limit stays on (its counter is part of each call's cost), set above the bench's volume.
+const BENCH_ENV = { RATE_LIMIT_ANON: '1000000' }
+
+async function sqliteTarget(): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'minyi-bench-'))
-  // The anonymous rate limit stays on (its counter is part of each call's cost), set above the bench's volume.
-  const server = await startBuiltServer({ sqlitePath: join(dir, 'bench.sqlite'), env: { RATE_LIMIT_ANON: '1000000' } })
+  const server = await startBuiltServer({ sqlitePath: join(dir, 'bench.sqlite'), env: BENCH_ENV })
+  return { url: server.url, pids: [server.proc.pid ?? 0], stop: () => server.stop() }
+}
+
+async function pgTarget(databaseUrl: string): Promise<Target> {
+  const cluster = await Cluster.start({ databaseUrl, env: BENCH_ENV })
+  return { url: cluster.url, pids: cluster.instances.map((i) => i.proc?.pid ?? 0), stop: () => cluster.stop() }
+}
+
+async function overHttp(start: () => Promise<Target>): Promise<{ rate: number; rssMb: number; cpuUs: number; items: BenchItem[] }> {
+  const server = await start()
   try {
     const { token } = await json(`${server.url}/api/v1/auth/login`, {
       method: 'POST',
@@ -76,8 +99,8 @@ async function overHttp(): Promise<{ rate: number; rssMb: number; cpuUs: number;
       )
 
     let next = 0
-    const pid = server.proc.pid ?? 0
-    const cpuBefore = cpuSeconds(pid)
+    const cpu = () => server.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
+    const cpuBefore = cpu()
     const started = performance.now()
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
@@ -92,8 +115,8 @@ async function overHttp(): Promise<{ rate: number; rssMb: number; cpuUs: number;
       }),
     )
     const seconds = (performance.now() - started) / 1000
-    const cpuUs = ((cpuSeconds(pid) - cpuBefore) / TOTAL) * 1e6
-    return { rate: TOTAL / seconds, rssMb: peakRssMb(pid), cpuUs, items }
+    const cpuUs = ((cpu() - cpuBefore) / TOTAL) * 1e6
+    return { rate: TOTAL / seconds, rssMb: Math.max(...server.pids.map(peakRssMb)), cpuUs, items }
   } finally {
     await server.stop()
   }
@@ -117,54 +140,15 @@ async function direct(items: BenchItem[]): Promise<number> {
   await opened.close()
   const db = openRawSqlite(path, 'NORMAL')
   const write = directWriter(db)
-  const questions = TEMPLATE_QUESTIONNAIRE.questions
-  let seq = 0
-  let prev = '0'.repeat(64)
+  let head = { seq: 0, hash: '0'.repeat(64) }
   const writeBatch = db.transaction((batch: BenchItem[], deviceId: string) => {
     const receivedAt = new Date().toISOString()
-    const tally = emptyTally()
-    batch.forEach((item, i) => {
-      const rated = ratedAnswersOf(questions, item.answers)
-      const flags = computeFlags({
-        ratedItemCount: rated.length,
-        durationSeconds: durationSeconds(item.startedAt, item.submittedAt),
-        ratedAnswers: rated,
-        channel: item.channel,
-        deviceCountBefore: i,
-        submittedAt: item.submittedAt,
-        receivedAt,
-        publishedAt: null,
-        closesAt: '2100-01-01T00:00:00.000Z',
-      })
-      const hash = sha256Hex(canonicalJson(item))
-      const key = flagsKey(flags)
-      write.response({
-        id: item.id,
-        campaignId: item.campaignId,
-        version: item.questionnaireVersion,
-        communityId: item.communityId,
-        channel: item.channel,
-        deviceId,
-        startedAt: item.startedAt,
-        submittedAt: item.submittedAt,
-        receivedAt,
-        answersJson: JSON.stringify(item.answers),
-        flagsKey: key,
-        exclusion: null,
-        contentHash: hash,
-      })
-      addResponseInto(tally, questions, {
-        communityId: item.communityId,
-        channel: item.channel,
-        answers: item.answers,
-        flags,
-        exclusion: null,
-      })
-      seq++
-      const chained = sha256Hex(`${prev}|${seq}|${item.id}|${hash}`)
-      write.evidence(item.campaignId, seq, item.id, hash, prev, chained, receivedAt)
-      prev = chained
-    })
+    const { rows, tally } = computeBatch(batch, deviceId, receivedAt)
+    for (const r of rows) write.response(r)
+    for (const e of chainOf(rows, head)) {
+      write.evidence(batch[0]?.campaignId ?? '', e.seq, e.responseId, e.contentHash, e.prev, e.hash, receivedAt)
+      head = { seq: e.seq, hash: e.hash }
+    }
     write.tally(batch[0]?.campaignId ?? '', tally)
     for (const communityId of new Set(batch.map((item) => item.communityId)))
       write.activity(batch[0]?.campaignId ?? '', communityId, receivedAt)
@@ -189,7 +173,32 @@ if (args.includes('--direct-only')) {
   console.log(`direct: ${Math.round(await direct(items))} responses/s`)
   process.exit(0)
 }
-const http = await overHttp()
+if (args.includes('--pg')) {
+  // Two fresh databases: one behind nginx and the instances, one written directly.
+  const viaHttp = await createTestDatabase('minyi_bench_http')
+  const straight = await createTestDatabase('minyi_bench_direct')
+  try {
+    const http = await overHttp(() => pgTarget(viaHttp.url))
+    console.log(
+      `http:   ${Math.round(http.rate)} responses/s through nginx and 2 instances on PostgreSQL (${TOTAL} responses, ${CLIENTS} clients, batches of ${BATCH})`,
+    )
+    console.log(`server: ${Math.round(http.cpuUs)} µs of CPU per response, both instances together`)
+    const migrated = await openDb({ databaseUrl: straight.url, sqlitePath: '' })
+    await migrated.close()
+    const directRate = await directPg(straight.url, http.items, BATCH, CLIENTS)
+    console.log(
+      `direct: ${Math.round(directRate)} responses/s (node-postgres prepared statements, ${CLIENTS} connections, one transaction per ${BATCH})`,
+    )
+    console.log(
+      `ingest: ${Math.round(http.rate)}/s http, ${Math.round(directRate)}/s direct, ratio ${(http.rate / directRate).toFixed(2)}, peak rss ${Math.round(http.rssMb)} MB`,
+    )
+  } finally {
+    await viaHttp.drop()
+    await straight.drop()
+  }
+  process.exit(0)
+}
+const http = await overHttp(sqliteTarget)
 console.log(`http:   ${Math.round(http.rate)} responses/s (${TOTAL} responses, ${CLIENTS} clients, batches of ${BATCH})`)
 console.log(`server: ${Math.round(http.cpuUs)} µs of CPU per response (${Math.round(1e6 / http.cpuUs)}/s if it had a core to itself)`)
 const directRate = await direct(http.items)
