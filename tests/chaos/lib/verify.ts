@@ -23,6 +23,11 @@ export class Staff {
     return new Staff(base, token)
   }
 
+  /** The same session, asked of another server (a restored or migrated copy of the database). */
+  at(base: string): Staff {
+    return new Staff(base, this.token)
+  }
+
   async get<T = unknown>(path: string, base = this.base): Promise<T> {
     const r = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${this.token}` } })
     if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`)
