@@ -62,6 +62,8 @@ export interface ClusterOptions {
   /** Add `X-Minyi-Upstream` (the instance that answered) to every answer: for the tests. */
   exposeUpstream?: boolean
   nginxPort?: number
+  /** Another checkout's `server/` folder to run (the upgrade check's previous release), under tsx. */
+  serverDir?: string
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
@@ -113,7 +115,7 @@ export class Cluster {
 
   static async start(opts: ClusterOptions): Promise<Cluster> {
     const c = new Cluster(opts)
-    buildServer()
+    if (!opts.serverDir) buildServer()
     const count = opts.databaseUrl ? (opts.instances ?? 2) : 1
     for (let i = 0; i < count; i++) {
       const port = await stablePort()
@@ -145,8 +147,9 @@ export class Cluster {
   async startInstance(inst: Instance): Promise<void> {
     const log = join(this.dir, `instance-${inst.index}.log`)
     const fd = openSync(log, 'a')
-    const proc = spawn(process.execPath, ['--max-old-space-size=128', 'dist/index.mjs'], {
-      cwd: join(ROOT, 'server'),
+    const entry = this.opts.serverDir ? ['--import', 'tsx', 'src/index.ts'] : ['--max-old-space-size=128', 'dist/index.mjs']
+    const proc = spawn(process.execPath, entry, {
+      cwd: this.opts.serverDir ?? join(ROOT, 'server'),
       env: this.instanceEnv(inst),
       stdio: ['ignore', fd, fd],
       detached: this.opts.detached ?? false,

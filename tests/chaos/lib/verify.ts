@@ -34,6 +34,16 @@ export class Staff {
     return (await r.json()) as T
   }
 
+  async send<T = unknown>(method: 'POST' | 'PATCH' | 'PUT', path: string, body: unknown): Promise<T> {
+    const r = await fetch(`${this.base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`)
+    return (r.status === 204 ? null : await r.json()) as T
+  }
+
   /** The demo campaign (the first one) as residents' phones address it. */
   async target(): Promise<Target> {
     const [campaign] = await this.get<{ id: string }[]>('/api/v1/campaigns')
