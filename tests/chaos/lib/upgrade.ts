@@ -19,13 +19,22 @@ function git(...args: string[]): string {
   return r.stdout.trim()
 }
 
-/** The commit before the last one that changed the migrations: the schema today's release upgrades from. */
-export function previousSchemaRef(): string | null {
+/**
+ * Commits with the schema before the last change to the migrations, newest first: the parent of that
+ * change and its ancestors with the same migrations. A release is a commit that starts; the harness
+ * takes the first of these that does (main may hold a commit that never built, landed between two
+ * others). Empty when the history is not here (a shallow clone).
+ */
+export function previousSchemaRefs(max = 10): string[] {
   try {
     const last = git('log', '-1', '--format=%H', '--', 'server/src/db/migrations')
-    return last ? git('rev-parse', `${last}^`) : null
+    if (!last) return []
+    const parent = git('rev-parse', `${last}^`)
+    return git('rev-list', '--first-parent', `-n${max}`, parent)
+      .split('\n')
+      .filter((c) => spawnSync('git', ['diff', '--quiet', c, parent, '--', 'server/src/db/migrations'], { cwd: ROOT }).status === 0)
   } catch {
-    return null
+    return []
   }
 }
 
@@ -88,18 +97,48 @@ async function tableCounts(reader: DbReader, dialect: 'sqlite' | 'postgres'): Pr
  * rows, every response is there, the chain verifies with the same length, the kept aggregates equal a
  * full recomputation, the old session still works, and new responses are taken and chained.
  */
-export async function runUpgrade(opts: { db: 'sqlite' | 'postgres'; from: string; responses?: number; log?: (l: string) => void }) {
+export async function runUpgrade(opts: {
+  db: 'sqlite' | 'postgres'
+  /** The previous release, or candidates newest first (the first that starts is used). */
+  from: string | string[]
+  responses?: number
+  log?: (l: string) => void
+}) {
   const log = opts.log ?? (() => undefined)
   const problems: string[] = []
-  const releaseDir = checkoutRelease(opts.from)
-  const pgDb = opts.db === 'postgres' ? await createTestDatabase('minyi_upgrade') : null
-  const sqlitePath = join(mkdtempSync(join(tmpdir(), 'minyi-upgrade-')), 'minyi.sqlite')
-  const where = pgDb ? { databaseUrl: pgDb.url, instances: 1 } : { sqlitePath }
-  const reader = () => (pgDb ? pgReader(pgDb.url) : sqliteReader(sqlitePath))
+  const candidates = typeof opts.from === 'string' ? [opts.from] : opts.from
+  let releaseDir = ''
+  let from = ''
+  let pgDb: Awaited<ReturnType<typeof createTestDatabase>> | null = null
+  let sqlitePath = ''
   let cluster: Cluster | null = null
+  const where = () => (pgDb ? { databaseUrl: pgDb.url, instances: 1 } : { sqlitePath })
+  const reader = () => (pgDb ? pgReader(pgDb.url) : sqliteReader(sqlitePath))
   try {
     // 1. The previous release makes the database and takes data.
-    cluster = await Cluster.start({ ...where, serverDir: join(releaseDir, 'server') })
+    for (const ref of candidates) {
+      releaseDir = checkoutRelease(ref)
+      pgDb = opts.db === 'postgres' ? await createTestDatabase('minyi_upgrade') : null
+      sqlitePath = join(mkdtempSync(join(tmpdir(), 'minyi-upgrade-')), 'minyi.sqlite')
+      try {
+        cluster = await Cluster.start({ ...where(), serverDir: join(releaseDir, 'server') })
+        from = ref
+        break
+      } catch (err) {
+        log(
+          `upgrade[${opts.db}]: ${ref.slice(0, 10)} does not start, trying the commit before it: ${
+            String(err)
+              .split('\n')
+              .find((l) => l.includes('Error')) ?? ''
+          }`,
+        )
+        await pgDb?.drop()
+        pgDb = null
+        rmSync(releaseDir, { recursive: true, force: true })
+        releaseDir = ''
+      }
+    }
+    if (!cluster) throw new Error(`none of ${candidates.length} previous commits starts`)
     const staff = await Staff.login(cluster.url)
     const target = await staff.target()
     const make = responseMaker(target, 61)
@@ -120,10 +159,10 @@ export async function runUpgrade(opts: { db: 'sqlite' | 'postgres'; from: string
     await cluster.stop()
     let r = reader()
     const before = await tableCounts(r, opts.db).finally(() => r.close())
-    log(`upgrade[${opts.db}]: ${opts.from.slice(0, 10)} made ${before.size} tables, ${n} responses, chain ${chainBefore}`)
+    log(`upgrade[${opts.db}]: ${from.slice(0, 10)} made ${before.size} tables, ${n} responses, chain ${chainBefore}`)
 
     // 2. Today's release on the same database.
-    cluster = await Cluster.start(where)
+    cluster = await Cluster.start(where())
     const now = staff.at(cluster.url)
     const verify = await now.get<{ ok: boolean; length: number }>(`/api/v1/campaigns/${target.campaignId}/log/verify`)
     const kept = await now.get(`/api/v1/campaigns/${target.campaignId}/indicator`)
@@ -155,7 +194,7 @@ export async function runUpgrade(opts: { db: 'sqlite' | 'postgres'; from: string
     if (!verify2.ok || verify2.length !== chainBefore + more.length) problems.push(`chain after new responses: ${JSON.stringify(verify2)}`)
     return {
       db: opts.db,
-      from: opts.from,
+      from,
       responses: n,
       tables,
       lost,
@@ -167,6 +206,6 @@ export async function runUpgrade(opts: { db: 'sqlite' | 'postgres'; from: string
   } finally {
     await cluster?.stop()
     await pgDb?.drop()
-    rmSync(releaseDir, { recursive: true, force: true })
+    if (releaseDir) rmSync(releaseDir, { recursive: true, force: true })
   }
 }

@@ -44,10 +44,10 @@ export class Staff {
     return (r.status === 204 ? null : await r.json()) as T
   }
 
-  /** The demo campaign (the first one) as residents' phones address it. */
+  /** The demo's open campaign (this year's; last year's is closed) as residents' phones address it. */
   async target(): Promise<Target> {
-    const [campaign] = await this.get<{ id: string }[]>('/api/v1/campaigns')
-    if (!campaign) throw new Error('no campaign: the server was started with --no-demo?')
+    const campaign = (await this.get<{ id: string; status: string }[]>('/api/v1/campaigns')).find((c) => c.status === 'open')
+    if (!campaign) throw new Error('no open campaign: the server was started with --no-demo?')
     const detail = await this.get<{ id: string; questionnaire: { version: number }; communities: { id: string }[] }>(
       `/api/v1/campaigns/${campaign.id}`,
     )
