@@ -1,36 +1,13 @@
 import ExcelJS from 'exceljs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DIALECTS, type Harness, startApp } from './auth-harness.ts'
-import { type CampaignSetup, responseItem, rng, setupCampaign, sync, templateAnswers } from './server-harness.ts'
+import { type CampaignSetup, download, responseItem, rng, setupCampaign, sheetValues, sync, templateAnswers } from './server-harness.ts'
 
 // C5 exports: the XLSX workbook and the CSV of responses, on both databases. What they show must be
 // what the server holds (the indicator object, every response once, every review decision), and no
 // typed text may reach a spreadsheet as a formula.
 
 const HOSTILE = ['=HYPERLINK("http://evil.example","点我")', '+1+1', '-2+3', '@SUM(A1:A9)', '\t=1+1']
-
-async function download(
-  h: Harness,
-  path: string,
-  token: string,
-): Promise<{ status: number; type: string; disposition: string; bytes: Buffer }> {
-  const res = await h.app.request(path, { headers: { authorization: `Bearer ${token}` } })
-  return {
-    status: res.status,
-    type: res.headers.get('content-type') ?? '',
-    disposition: res.headers.get('content-disposition') ?? '',
-    bytes: Buffer.from(await res.arrayBuffer()),
-  }
-}
-
-/** Cell values of a sheet as plain values (rich text and formula cells would show up as objects). */
-function sheetValues(ws: ExcelJS.Worksheet): unknown[][] {
-  const out: unknown[][] = []
-  ws.eachRow((row) => {
-    out.push((row.values as unknown[]).slice(1))
-  })
-  return out
-}
 
 describe.each(DIALECTS)('exports on $dialect', ({ dialect, skip }) => {
   if (skip) {

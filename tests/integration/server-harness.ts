@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { IndicatorConfigInput, ResponseItemInput } from '@minyi/shared/schemas'
+import type ExcelJS from 'exceljs'
 import { expect } from 'vitest'
 import { RATED_IDS, uuidv7 } from '../support/data.ts'
 import { DAY, type Harness, T0 } from './auth-harness.ts'
@@ -136,4 +137,29 @@ export async function bothIndicators(h: Harness, s: CampaignSetup) {
   expect(kept.status).toBe(200)
   expect(full.status).toBe(200)
   return { kept: kept.body, full: full.body }
+}
+
+/** A file download (an export) as bytes, with its type and disposition. */
+export async function download(
+  h: Harness,
+  path: string,
+  token: string,
+): Promise<{ status: number; type: string; disposition: string; bytes: Buffer }> {
+  const res = await h.app.request(path, { headers: { authorization: `Bearer ${token}` } })
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    disposition: res.headers.get('content-disposition') ?? '',
+    bytes: Buffer.from(await res.arrayBuffer()),
+  }
+}
+
+/** Cell values of a sheet as plain values (rich text and formula cells would show up as objects). */
+export function sheetValues(ws: ExcelJS.Worksheet | undefined): unknown[][] {
+  if (!ws) throw new Error('the workbook lacks this sheet')
+  const out: unknown[][] = []
+  ws.eachRow((row) => {
+    out.push((row.values as unknown[]).slice(1))
+  })
+  return out
 }

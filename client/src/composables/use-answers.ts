@@ -1,3 +1,4 @@
+import { visibleQuestions as sharedVisibleQuestions } from '@minyi/shared/method'
 import type { Answers, AnswerValue, Question } from '@minyi/shared/schemas'
 
 /** What the form holds while the resident types: numbers arrive as text from the keyboard. */
@@ -10,31 +11,37 @@ function isEmpty(v: FormValue): boolean {
   return v === undefined || v === '' || (Array.isArray(v) && v.length === 0)
 }
 
+/** A number as the resident typed it ("1,5", " 12 "), as the contract carries it; NaN when it is not one. */
+function toNumber(v: Exclude<FormValue, undefined>): number {
+  return typeof v === 'number' ? v : Number(String(v).trim().replace(',', '.'))
+}
+
+/** One form value as the contract carries it (numbers as numbers, text trimmed), or undefined when empty. */
+function toContractValue(q: Question, v: FormValue): AnswerValue | undefined {
+  if (v === undefined || isEmpty(v)) return undefined
+  if (q.type === 'number') return toNumber(v)
+  if (q.type === 'text' || q.type === 'longtext') {
+    const s = String(v).trim()
+    return s ? s.slice(0, q.maxLength) : undefined
+  }
+  return v as AnswerValue
+}
+
 /**
- * Show-if (PRODUCT.md: shown when an earlier choice has given values). A question whose controlling
- * question is itself hidden is hidden too, so answers can't leak from a branch the resident left.
+ * The questions shown (the shared show-if rule), judged on the values the server will receive, so a
+ * number typed as " 3 " or a choice left in a hidden branch shows the same questions here as there.
  */
 export function visibleQuestions(questions: Question[], answers: FormAnswers): Question[] {
-  const shown = new Set<string>()
-  const out: Question[] = []
-  for (const q of questions) {
-    if (q.showIf) {
-      const { questionId, values } = q.showIf
-      const a = shown.has(questionId) ? answers[questionId] : undefined
-      const picked = Array.isArray(a) ? a : a === undefined ? [] : [String(a)]
-      if (!picked.some((v) => values.includes(v))) continue
-    }
-    shown.add(q.id)
-    out.push(q)
-  }
-  return out
+  const values: Record<string, AnswerValue | undefined> = {}
+  for (const q of questions) values[q.id] = toContractValue(q, answers[q.id])
+  return sharedVisibleQuestions(questions, values)
 }
 
 export function validateAnswer(q: Question, v: FormValue): AnswerError | null {
-  if (isEmpty(v)) return q.required ? { key: 'errRequired' } : null
+  if (v === undefined || isEmpty(v)) return q.required ? { key: 'errRequired' } : null
   if (q.type === 'multiple' && q.maxChoices && Array.isArray(v) && v.length > q.maxChoices) return { key: 'errMaxChoices', n: q.maxChoices }
   if (q.type === 'number') {
-    const n = typeof v === 'number' ? v : Number(String(v).trim().replace(',', '.'))
+    const n = toNumber(v)
     if (!Number.isFinite(n)) return { key: 'errNumber' }
     if (q.integer && !Number.isInteger(n)) return { key: 'errInteger' }
     if (q.min !== undefined && n < q.min) return { key: 'errMin', n: q.min }
@@ -56,16 +63,8 @@ export function validateAll(questions: Question[], answers: FormAnswers): Map<st
 export function toContractAnswers(questions: Question[], answers: FormAnswers): Answers {
   const out: Answers = {}
   for (const q of visibleQuestions(questions, answers)) {
-    const v = answers[q.id]
-    if (isEmpty(v)) continue
-    let value: AnswerValue
-    if (q.type === 'number') value = typeof v === 'number' ? v : Number(String(v).trim().replace(',', '.'))
-    else if (q.type === 'text' || q.type === 'longtext') {
-      const s = String(v).trim()
-      if (!s) continue
-      value = s.slice(0, q.maxLength)
-    } else value = v as AnswerValue
-    out[q.id] = value
+    const value = toContractValue(q, answers[q.id])
+    if (value !== undefined) out[q.id] = value
   }
   return out
 }

@@ -1,11 +1,14 @@
+import { countedAnswers, shownQuestionIds } from '@minyi/shared/method'
 import type { ProblemCode } from '@minyi/shared/problems'
 import type { Answers, AnswerValue, Question } from '@minyi/shared/schemas'
-import type { VersionInfo } from './campaign-context.ts'
+import type { CampaignContext, VersionInfo } from './campaign-context.ts'
 
 /**
  * Checks answers against the questions of the version they answered. Returns the first problem, or
  * null. Rating answers are an option's score or "na" (when offered); choices must be options; text
- * within its length; numbers within bounds. Required questions must be answered when shown (show-if).
+ * within its length; numbers within bounds. Required questions must be answered when shown (the
+ * shared show-if rule). An answer to a hidden question is checked the same way and kept as received,
+ * but counts nowhere (`countedAnswers`; docs/SERVER.md).
  */
 export function checkAnswers(version: VersionInfo, answers: Answers): { code: ProblemCode; message: string } | null {
   for (const [id, value] of Object.entries(answers)) {
@@ -13,12 +16,26 @@ export function checkAnswers(version: VersionInfo, answers: Answers): { code: Pr
     if (!q) return { code: 'unknown_question', message: `no question ${id.slice(0, 64)} in version ${version.version}` }
     if (!valid(q, value)) return { code: 'invalid_answer', message: `answer to ${id} is outside its options` }
   }
+  let shown: Set<string> | undefined
   for (const q of version.questions) {
     if (!q.required || answered(answers[q.id])) continue
-    if (q.showIf && !shown(q, answers)) continue
+    shown ??= shownQuestionIds(version.questions, answers)
+    if (!shown.has(q.id)) continue
     return { code: 'missing_required', message: `required question ${q.id} is unanswered` }
   }
   return null
+}
+
+/**
+ * A stored response's answers that count: its answers to questions shown under its own version
+ * (answers to hidden questions stay stored, for the content hash, and are read by nothing else).
+ * Every service that reads answers_json for a figure, a list or an export goes through this.
+ */
+export function storedAnswers(ctx: CampaignContext, row: { questionnaire_version: number | string; answers_json: string }): Answers {
+  const answers = JSON.parse(row.answers_json) as Answers
+  const questions = ctx.versions.get(Number(row.questionnaire_version))?.questions
+  // Published versions are never deleted; without one there is no rule to apply.
+  return questions ? countedAnswers(questions, answers) : answers
 }
 
 function answered(v: AnswerValue | undefined): boolean {
@@ -26,13 +43,6 @@ function answered(v: AnswerValue | undefined): boolean {
   if (typeof v === 'string') return v.trim() !== ''
   if (Array.isArray(v)) return v.length > 0
   return true
-}
-
-function shown(q: Question, answers: Answers): boolean {
-  if (!q.showIf) return true
-  const a = answers[q.showIf.questionId]
-  const given = Array.isArray(a) ? a : typeof a === 'string' ? [a] : []
-  return q.showIf.values.some((v) => given.includes(v))
 }
 
 function valid(q: Question, v: AnswerValue): boolean {

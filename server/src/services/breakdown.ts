@@ -1,8 +1,9 @@
 import { addResponseInto, emptyTally, indicatorFromTally, type Tally } from '@minyi/shared/method'
-import type { Answers, Breakdown, BreakdownGroup } from '@minyi/shared/schemas'
+import type { Breakdown, BreakdownGroup } from '@minyi/shared/schemas'
 import { pageCampaignResponses } from '../db/queries/responses.ts'
 import { ProblemError } from '../http/problem.ts'
 import { tallyInputOf } from './aggregates.ts'
+import { storedAnswers } from './answers.ts'
 import type { Deps } from './deps.ts'
 import { communitiesOf, contextWithVersion } from './indicator.ts'
 import { withConfigCheck } from './method-errors.ts'
@@ -27,7 +28,7 @@ export async function profileBreakdown(deps: Deps, campaignId: string, questionI
   for (;;) {
     const page = await pageCampaignResponses(deps.db.db, campaignId, after, PAGE)
     for (const r of page) {
-      const answers = JSON.parse(r.answers_json) as Answers
+      const answers = storedAnswers(ctx, r)
       const questions = ctx.versions.get(Number(r.questionnaire_version))?.questions
       if (!questions) continue
       const given = answers[questionId]

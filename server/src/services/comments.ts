@@ -1,5 +1,6 @@
-import type { Answers, Comment, CommentPage } from '@minyi/shared/schemas'
+import type { Comment, CommentPage } from '@minyi/shared/schemas'
 import { pageResponsesNewestFirst } from '../db/queries/responses.ts'
+import { storedAnswers } from './answers.ts'
 import { requireContext } from './campaigns.ts'
 import type { Deps } from './deps.ts'
 
@@ -31,7 +32,7 @@ export async function searchComments(
       scanned++
       const ids = textIds.get(Number(r.questionnaire_version))
       if (!ids || ids.size === 0) continue
-      const answers = JSON.parse(r.answers_json) as Answers
+      const answers = storedAnswers(ctx, r)
       for (const id of ids) {
         const text = answers[id]
         if (typeof text !== 'string' || text.trim() === '') continue

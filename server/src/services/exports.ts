@@ -1,8 +1,9 @@
 import { PassThrough, Readable } from 'node:stream'
 import { CHANNEL_ZH, flagsOfKey, formatRate, reportParagraph } from '@minyi/shared/method'
-import type { Answers, AnswerValue, Indicator, Question } from '@minyi/shared/schemas'
+import type { AnswerValue, Indicator, Question } from '@minyi/shared/schemas'
 import { type ExportResponseRow, listCampaignReviews, pageResponsesForExport } from '../db/queries/responses.ts'
 import { listSymposiums } from '../db/queries/symposiums.ts'
+import { storedAnswers } from './answers.ts'
 import type { Deps } from './deps.ts'
 import { verifyChain } from './evidence.ts'
 import { contextWithVersion, indicatorFromAggregates } from './indicator.ts'
@@ -127,7 +128,7 @@ function responseHeader(d: ExportData): string[] {
 }
 
 function responseCells(d: ExportData, r: ExportResponseRow): Cell[] {
-  const answers = JSON.parse(r.answers_json) as Answers
+  const answers = storedAnswers(d.ctx, r)
   return [
     r.id,
     d.communityName.get(r.community_id) ?? r.community_id,

@@ -1,12 +1,13 @@
 import { flagsOfKey } from '@minyi/shared/method'
 import type { Exclusion, FlaggedResponse } from '@minyi/shared/schemas'
 import { listConflicts, listFlaggedResponses } from '../db/queries/responses.ts'
+import { storedAnswers } from './answers.ts'
 import { requireContext } from './campaigns.ts'
 import type { Deps } from './deps.ts'
 
 /** Flagged or excluded responses for the review screen (C5), newest first. */
 export async function listFlagged(deps: Deps, campaignId: string, limit: number, offset: number): Promise<FlaggedResponse[]> {
-  await requireContext(deps, campaignId)
+  const ctx = await requireContext(deps, campaignId)
   return (await listFlaggedResponses(deps.db.db, campaignId, limit, offset)).map((r) => ({
     id: r.id,
     communityId: r.community_id,
@@ -17,7 +18,7 @@ export async function listFlagged(deps: Deps, campaignId: string, limit: number,
     startedAt: r.started_at,
     submittedAt: r.submitted_at,
     receivedAt: r.received_at,
-    answers: JSON.parse(r.answers_json) as Record<string, unknown>,
+    answers: storedAnswers(ctx, r),
     flags: flagsOfKey(r.flags),
     // The columns hold only what the ingest and the review write (METHOD.md names, 'include').
     exclusion: r.exclusion as Exclusion | null,

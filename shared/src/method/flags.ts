@@ -2,6 +2,7 @@ import type { Flag, IndicatorConfig } from '../schemas/campaign.ts'
 import type { Channel } from '../schemas/common.ts'
 import type { Answers, Question } from '../schemas/questionnaire.ts'
 import { ratingQuestions } from './scales.ts'
+import { countedAnswers } from './show-if.ts'
 
 export type FlagRules = IndicatorConfig['flagRules']
 
@@ -59,8 +60,9 @@ export function computeFlags(input: FlagInput): Flag[] {
   return flags
 }
 
-/** Scores of the rating questions answered with a score, in questionnaire order. */
-export function ratedAnswersOf(questions: readonly Question[], answers: Answers): number[] {
+/** Scores of the shown rating questions answered with a score, in questionnaire order. */
+export function ratedAnswersOf(questions: readonly Question[], given: Answers): number[] {
+  const answers = countedAnswers(questions, given)
   const out: number[] = []
   for (const q of ratingQuestions(questions)) {
     const a = answers[q.id]

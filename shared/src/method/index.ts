@@ -2,6 +2,7 @@
  * The satisfaction method (METHOD.md) as pure functions: no DOM, no Node APIs, so the server, the
  * console and the exports share one implementation. Where things live:
  * - scales.ts (§1 presets), satisfied.ts (§2 satisfied set), ratings.ts (one item's rate and top-k);
+ * - show-if.ts: which questions are shown and which answers count (client form, server checks, every figure);
  * - flags.ts (§3 soft flags of one response);
  * - wilson.ts, design.ts (ICC, deff, n_eff), post-stratify.ts (§5), sample-size.ts (§6),
  *   weighted-index.ts (§7), score.ts (§8), format.ts (§9 display);
@@ -29,6 +30,7 @@ export * from './sample-size.ts'
 export * from './satisfied.ts'
 export * from './scales.ts'
 export * from './score.ts'
+export * from './show-if.ts'
 export * from './tally.ts'
 export * from './weighted-index.ts'
 export * from './wilson.ts'

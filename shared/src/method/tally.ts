@@ -2,6 +2,7 @@ import type { Flag } from '../schemas/campaign.ts'
 import type { Channel } from '../schemas/common.ts'
 import type { Answers, Question } from '../schemas/questionnaire.ts'
 import { NA, overallQuestion, ratingQuestions } from './scales.ts'
+import { countedAnswers } from './show-if.ts'
 
 /**
  * The indicator's aggregate: integer counts only, so it is order-independent and exactly
@@ -25,6 +26,9 @@ import { NA, overallQuestion, ratingQuestions } from './scales.ts'
  * - reviewKey: 'include' when an evaluator reviewed the response and kept it, which overrides the
  *   config's excluding flags; '' otherwise. (An evaluator's "exclude" is exclusionKey
  *   'evaluator_excluded'.)
+ *
+ * Only the answers that count are read (`countedAnswers`): an answer to a question its show-if hides
+ * is in no cell coordinate and no metric.
  *
  * Metrics of a cell (each an integer count of responses or answers):
  * - `n`: responses;
@@ -158,7 +162,7 @@ function meanMetric(plan: RatingPlan, k: number, s: number, rated: number): stri
 /** The cell a response is counted in (its coordinates; see the top of this file). */
 export function responseCell(questions: readonly Question[], response: TallyResponseInput): CellCoordinates {
   const { rating, overallId } = ratingPlan(questions)
-  const answers = response.answers
+  const answers = countedAnswers(questions, response.answers)
   const overall = overallId !== undefined ? answers[overallId] : undefined
   return {
     communityId: response.communityId,
@@ -209,7 +213,7 @@ export function addResponseCounts(
   response: Pick<TallyResponseInput, 'answers' | 'channel' | 'durationSeconds'>,
   sign: 1 | -1 = 1,
 ): void {
-  const answers = response.answers
+  const answers = countedAnswers(questions, response.answers)
   const plan = ratingPlan(questions)
   const { rating, overallId, maxSize } = plan
   const bump = (metric: string) => {
