@@ -327,6 +327,45 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     expect(after.questionnaire.questions.find((q) => q.id === 'q_env')?.type).toBe('rating')
   })
 
+  it('should add a show-if in the editor, refuse it unfinished or below its question, and residents see it work', async () => {
+    const before = await api<Detail>(server, token, `/campaigns/${detail.id}`)
+    const card = page.getByTestId('question-q_years')
+    await card.getByLabel('显示条件').selectOption('q_identity')
+    // No answer ticked yet: the console refuses before the server is asked.
+    await page.getByRole('button', { name: '发布新版本' }).click()
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('出错了：请先修正标出的显示条件。')
+    await expect(card.getByTestId('show-if-problem').textContent()).resolves.toBe('请至少勾选一个选项。')
+    await card.getByRole('checkbox', { name: '居民' }).check()
+    await expect(card.getByTestId('show-if-problem').count()).resolves.toBe(0)
+    // Moved above the question it depends on, it is marked; moved back, it is fine again.
+    await card.getByRole('button', { name: '上移' }).click()
+    await expect(card.getByTestId('show-if-problem').textContent()).resolves.toBe('只能依据排在本题前面的题目，请调整顺序或重新选择。')
+    await card.getByRole('button', { name: '下移' }).click()
+    await expect(card.getByTestId('show-if-problem').count()).resolves.toBe(0)
+    await page.getByRole('button', { name: '发布新版本' }).click()
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toBe(`已发布第 ${before.questionnaire.version + 1} 版，扫码打开的问卷即为新版本。`)
+    const after = await api<{ questionnaire: { questions: { id: string; showIf?: unknown }[] } }>(server, token, `/campaigns/${detail.id}`)
+    expect(after.questionnaire.questions.find((q) => q.id === 'q_years')?.showIf).toEqual({
+      questionId: 'q_identity',
+      values: ['resident'],
+    })
+
+    // A resident who scans the QR code is asked how long they have lived here only as a resident.
+    const phone = await browser.newContext(PHONE)
+    const resident = await phone.newPage()
+    await resident.goto(server.url + (await waitForResidentPath(server)))
+    await startQuestionnaire(resident)
+    await resident.locator('#q-q_identity').waitFor()
+    await expect(resident.locator('#q-q_years').count()).resolves.toBe(0)
+    await resident.locator('#q-q_identity').getByText('居民', { exact: true }).click()
+    await expect(resident.locator('#q-q_years').isVisible()).resolves.toBe(true)
+    await resident.locator('#q-q_identity').getByText('党员', { exact: true }).click()
+    await expect(resident.locator('#q-q_years').count()).resolves.toBe(0)
+    await phone.close()
+  })
+
   it('should create a campaign from the template as a draft, and publish its first version', async () => {
     await page.goto(`${server.url}/console`)
     await page.getByLabel('名称').fill('2027年度满意度调查')
