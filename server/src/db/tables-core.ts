@@ -99,7 +99,7 @@ export interface ResponsesTable {
   exclusion: string | null
   /** 'include' when an evaluator reviewed the flags and kept the response. */
   review: string | null
-  /** sha256 of the canonical stored item (services/content-hash.ts); equal hashes mean a replay. */
+  /** sha256 of the canonical stored item (`contentHash` in services/evidence.ts); equal hashes mean a replay. */
   content_hash: string
   test: number
   evidence_json: string | null

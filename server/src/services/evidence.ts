@@ -1,4 +1,4 @@
-import type { Answers, ChainVerdict } from '@minyi/shared/schemas'
+import type { ChainVerdict } from '@minyi/shared/schemas'
 import { getCampaign } from '../db/queries/campaigns.ts'
 import {
   appendEvidence,
@@ -14,44 +14,53 @@ import { ProblemError } from '../http/problem.ts'
 import type { Deps } from './deps.ts'
 import { canonicalJson, sha256Hex } from './hashing.ts'
 
-/** The fields of a response that the content hash covers: what the device sent, normalised (UTC instants). */
-export interface StoredContent {
+/**
+ * The columns of a `responses` row that the content hash covers: what the device sent, normalised
+ * (UTC instants, canonical answers). Ingest builds them once, stores them and hashes them; the
+ * chain check reads them back and hashes them the same way (`contentHash`).
+ */
+export interface ContentColumns {
   id: string
-  campaignId: string
-  questionnaireVersion: number
-  communityId: string
+  campaign_id: string
+  questionnaire_version: number
+  community_id: string
   channel: string
-  startedAt: string
-  submittedAt: string
-  answers: Answers
-  householdKey: string | null
-  symposiumId: string | null
-  test: boolean
-  evidence: unknown
+  started_at: string
+  submitted_at: string
+  /** Canonical (sorted keys) as ingest stores it; `canonicalContent` re-derives it when read back. */
+  answers_json: string
+  household_key: string | null
+  symposium_id: string | null
+  /** 1 for a test response, else 0. */
+  test: number
+  evidence_json: string | null
 }
 
 /**
- * sha256 of the canonical stored content. Equal hashes mean a replay (`duplicate`); a different hash
+ * sha256 of the canonical content. Equal hashes mean a replay (`duplicate`); a different hash
  * under a known id is a `conflict`. The evidence chain records it, so any later edit of a stored
  * answer shows up in `verifyChain`. Server-side state (flags, review, receive time) is not covered:
  * it legitimately changes after receipt and is audited elsewhere.
  */
-export function contentHash(c: StoredContent, answersJson?: string): string {
-  return sha256Hex(canonicalContent(c, answersJson))
+export function contentHash(c: ContentColumns, answersCanonical = false): string {
+  return sha256Hex(canonicalContent(c, answersCanonical))
 }
 
 /**
- * `canonicalJson` of the content, written out with its keys already in order: the same text (a test
- * holds them equal), without sorting and re-serialising every field of every ingested response.
- * `answersJson` is the answers' canonical text when the caller has it already (it is also what is stored).
+ * `canonicalJson` of the content (the item's field names, sorted), written out with its keys already
+ * in order: the same text (a test holds them equal), without sorting and re-serialising every field
+ * of every ingested response. `answersCanonical`: `answers_json` is already canonical (at ingest, which
+ * just wrote it so); otherwise it is parsed and written canonically again.
  */
-export function canonicalContent(c: StoredContent, answersJson: string = canonicalJson(c.answers)): string {
+export function canonicalContent(c: ContentColumns, answersCanonical = false): string {
   const s = JSON.stringify
+  const answers = answersCanonical ? c.answers_json : canonicalJson(JSON.parse(c.answers_json))
+  const evidence = canonicalJson(c.evidence_json === null ? null : JSON.parse(c.evidence_json))
   return (
-    `{"answers":${answersJson},"campaignId":${s(c.campaignId)},"channel":${s(c.channel)},"communityId":${s(c.communityId)},` +
-    `"evidence":${canonicalJson(c.evidence ?? null)},"householdKey":${s(c.householdKey)},"id":${s(c.id)},` +
-    `"questionnaireVersion":${s(c.questionnaireVersion)},"startedAt":${s(c.startedAt)},"submittedAt":${s(c.submittedAt)},` +
-    `"symposiumId":${s(c.symposiumId)},"test":${s(c.test)}}`
+    `{"answers":${answers},"campaignId":${s(c.campaign_id)},"channel":${s(c.channel)},"communityId":${s(c.community_id)},` +
+    `"evidence":${evidence},"householdKey":${s(c.household_key)},"id":${s(c.id)},` +
+    `"questionnaireVersion":${s(Number(c.questionnaire_version))},"startedAt":${s(c.started_at)},"submittedAt":${s(c.submitted_at)},` +
+    `"symposiumId":${s(c.symposium_id)},"test":${s(Number(c.test) === 1)}}`
   )
 }
 
@@ -107,22 +116,22 @@ export async function verifyChain(deps: Deps, campaignId: string): Promise<Chain
 }
 
 function contentMatches(e: EvidenceWithResponse): boolean {
-  if (e.r_id === null) return false
+  if (e.r_id === null || e.r_answers_json === null) return false
   try {
     return (
       contentHash({
         id: e.r_id,
-        campaignId: e.campaign_id,
-        questionnaireVersion: Number(e.r_questionnaire_version),
-        communityId: e.r_community_id ?? '',
+        campaign_id: e.campaign_id,
+        questionnaire_version: Number(e.r_questionnaire_version),
+        community_id: e.r_community_id ?? '',
         channel: e.r_channel ?? '',
-        startedAt: e.r_started_at ?? '',
-        submittedAt: e.r_submitted_at ?? '',
-        answers: JSON.parse(e.r_answers_json ?? '{}') as Answers,
-        householdKey: e.r_household_key,
-        symposiumId: e.r_symposium_id,
-        test: Number(e.r_test) === 1,
-        evidence: e.r_evidence_json === null ? null : JSON.parse(e.r_evidence_json),
+        started_at: e.r_started_at ?? '',
+        submitted_at: e.r_submitted_at ?? '',
+        answers_json: e.r_answers_json,
+        household_key: e.r_household_key,
+        symposium_id: e.r_symposium_id,
+        test: Number(e.r_test),
+        evidence_json: e.r_evidence_json,
       }) === e.content_hash
     )
   } catch {

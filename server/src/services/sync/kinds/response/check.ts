@@ -2,7 +2,7 @@ import type { ResponseItem } from '@minyi/shared/schemas'
 import type { Principal } from '../../../../auth/principal.ts'
 import { checkAnswers } from '../../../answers.ts'
 import type { CampaignContext, VersionInfo } from '../../../campaign-context.ts'
-import { contentHash, type StoredContent } from '../../../evidence.ts'
+import { type ContentColumns, contentHash } from '../../../evidence.ts'
 import { canonicalJson } from '../../../hashing.ts'
 import { type CheckedItem, type IngestOptions, type Rejected, rejected } from '../../kind.ts'
 import type { ResponseParsed } from './parse.ts'
@@ -11,10 +11,8 @@ export interface ResponseChecked extends CheckedItem {
   kind: 'response'
   item: ResponseItem
   version: VersionInfo
-  /** What the content hash covers, normalised (UTC instants). */
-  content: StoredContent
-  /** The answers' canonical text (sorted keys): stored as is, so the evidence check re-derives the same hash from it. */
-  answersJson: string
+  /** The columns of its row that the content hash covers: stored as they are, so the evidence check re-derives the same hash. */
+  columns: ContentColumns
 }
 
 /** A cached context that lacks the campaign, version or community the response names may just be old. */
@@ -45,26 +43,26 @@ export function checkResponse(
   if (Date.parse(item.startedAt) > Date.parse(item.submittedAt)) return rejected(id, 'invalid_time', 'startedAt is after submittedAt')
   const bad = checkAnswers(version, item.answers)
   if (bad) return rejected(id, bad.code, bad.message)
-  const content = storedContent(item)
-  const answersJson = canonicalJson(item.answers)
-  return { ...p, ctx, version, content, answersJson, hash: contentHash(content, answersJson), symposiumRef: item.symposiumId }
+  const columns = contentColumns(item)
+  return { ...p, ctx, version, columns, hash: contentHash(columns, true), symposiumRef: item.symposiumId }
 }
 
 const iso = (s: string) => new Date(s).toISOString()
 
-function storedContent(item: ResponseItem): StoredContent {
+/** What the device sent, as stored: instants in UTC, answers as canonical JSON (sorted keys). */
+function contentColumns(item: ResponseItem): ContentColumns {
   return {
     id: item.id,
-    campaignId: item.campaignId,
-    questionnaireVersion: item.questionnaireVersion,
-    communityId: item.communityId,
+    campaign_id: item.campaignId,
+    questionnaire_version: item.questionnaireVersion,
+    community_id: item.communityId,
     channel: item.channel,
-    startedAt: iso(item.startedAt),
-    submittedAt: iso(item.submittedAt),
-    answers: item.answers,
-    householdKey: item.householdKey,
-    symposiumId: item.symposiumId,
-    test: item.test === true,
-    evidence: item.evidence ?? null,
+    started_at: iso(item.startedAt),
+    submitted_at: iso(item.submittedAt),
+    answers_json: canonicalJson(item.answers),
+    household_key: item.householdKey,
+    symposium_id: item.symposiumId,
+    test: item.test ? 1 : 0,
+    evidence_json: item.evidence ? JSON.stringify(item.evidence) : null,
   }
 }

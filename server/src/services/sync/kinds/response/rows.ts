@@ -3,32 +3,22 @@ import type { Flag } from '@minyi/shared/schemas'
 import type { ResponseRow } from '../../../../db/queries/responses.ts'
 import type { ResponseChecked } from './check.ts'
 
-/** The stored row of a new response: the content as checked, plus the server's side (device, worker, receipt, flags). */
+/** The stored row of a new response: the content columns as checked and hashed, plus the server's side (device, worker, receipt, flags). */
 export function responseRow(
   c: ResponseChecked,
   at: { deviceId: string; workerId: string | null; receivedAt: string; flags: Flag[] },
 ): ResponseRow {
   const { item } = c
   return {
-    id: item.id,
-    campaign_id: item.campaignId,
-    questionnaire_version: item.questionnaireVersion,
-    community_id: item.communityId,
+    ...c.columns,
     channel: item.channel,
     device_id: at.deviceId,
     worker_id: at.workerId,
-    household_key: item.householdKey,
-    symposium_id: item.symposiumId,
-    started_at: c.content.startedAt,
-    submitted_at: c.content.submittedAt,
     received_at: at.receivedAt,
-    answers_json: c.answersJson,
     flags: flagsKey(at.flags),
     exclusion: item.test ? 'test' : null,
     review: null,
     content_hash: c.hash,
-    test: item.test ? 1 : 0,
-    evidence_json: item.evidence ? JSON.stringify(item.evidence) : null,
   }
 }
 
