@@ -67,7 +67,7 @@ describe.each(DIALECTS)('the demo seed on $dialect', ({ dialect, skip }) => {
     expect(indicator.n.flagged.straightlining).toBeGreaterThanOrEqual(4)
     // A few flags, not a flagged sample.
     const flagged = Object.values(indicator.n.flagged).reduce((s, n) => s + n, 0)
-    expect(flagged).toBeLessThan(indicator.n.received * 0.06)
+    expect(flagged).toBeLessThan(indicator.n.received * 0.08)
     expect(indicator.n.excluded).toMatchObject({ evaluator_excluded: 2 })
     expect(indicator.n.excluded.missing_basis).toBeGreaterThan(0)
   })
@@ -84,6 +84,10 @@ describe.each(DIALECTS)('the demo seed on $dialect', ({ dialect, skip }) => {
     // Interviewers sit face to face with the respondent: door answers are kinder than scanned ones.
     const rate = (ch: string) => indicator.byChannel.find((c) => c.channel === ch)?.rate ?? 0
     expect(rate('door')).toBeGreaterThan(rate('qr'))
+    // One interviewer ticks the same boxes all the way down (METHOD.md §10): found, and only that one.
+    expect(indicator.interviewers).toHaveLength(4)
+    expect(indicator.interviewers.filter((i) => i.uniform)).toHaveLength(1)
+    expect(indicator.interviewers.filter((i) => i.rateOutlier)).toHaveLength(0)
     const paragraph = reportParagraph(indicator)
     expect(paragraph).toContain(`共收回问卷${indicator.n.received}份`)
     expect(paragraph).toContain('座谈会另收回测评表18份')

@@ -23,10 +23,15 @@ export function int(random: Random, lo: number, hi: number): number {
   return lo + Math.floor(random() * (hi - lo + 1))
 }
 
-export function pick<T>(random: Random, items: readonly T[]): T {
-  const item = items[Math.floor(random() * items.length)]
-  if (item === undefined) throw new Error('pick from an empty list')
-  return item
+/** `items` in a random order (Fisher–Yates, in place). */
+export function shuffle<T>(random: Random, items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    const t = items[i] as T
+    items[i] = items[j] as T
+    items[j] = t
+  }
+  return items
 }
 
 /** One of the keys, with probability proportional to its weight. */

@@ -1,5 +1,5 @@
 import type { Answers, Channel, Question } from '@minyi/shared/schemas'
-import { normal, pick, type Random, weighted } from './random.ts'
+import { normal, type Random, shuffle, weighted } from './random.ts'
 import { COMPLAINTS, GENERAL, LOCAL_COMPLAINTS, PRAISE } from './texts.ts'
 
 // How a synthetic resident answers the questionnaire. Each answer is a latent satisfaction on the
@@ -21,6 +21,7 @@ const ITEMS: Readonly<Record<string, { mean: number; na: number }>> = {
   q_urgent: { mean: 3.35, na: 0.07 },
 }
 const DEFAULT_ITEM = { mean: 3.9, na: 0.08 }
+const ITEM_AVERAGE = Object.values(ITEMS).reduce((sum, i) => sum + i.mean, 0) / Object.keys(ITEMS).length
 
 /** By community index (DEMO_UNITS order): its general level, and what is better or worse there. */
 const COMMUNITIES: readonly { shift: number; items: Readonly<Record<string, number>> }[] = [
@@ -54,6 +55,24 @@ function naShare(item: string, age: AgeBand): number {
   return base
 }
 
+/**
+ * Draws from each list of texts without putting back until it is used up, then reshuffles: what six
+ * hundred residents write repeats, as real comments do, but not every few lines.
+ */
+export class Decks {
+  private readonly decks = new Map<readonly string[], string[]>()
+  constructor(private readonly random: Random) {}
+
+  draw(list: readonly string[]): string {
+    let deck = this.decks.get(list)
+    if (!deck || deck.length === 0) {
+      deck = shuffle(this.random, [...list])
+      this.decks.set(list, deck)
+    }
+    return deck.pop() ?? ''
+  }
+}
+
 export interface Respondent {
   community: number
   channel: Channel
@@ -61,6 +80,11 @@ export interface Respondent {
   shift: number
   /** Spread of the answers around the respondent's level; an interviewer who fills in answers has less. */
   noise: number
+  /**
+   * How far items differ from each other: 1 as residents see them; near 0 when an interviewer reads
+   * out no questions and ticks the same box all the way down (METHOD.md §10's uniformity).
+   */
+  spread: number
   /** A planted straight-liner: every rating this score, no 不了解. */
   straight: number | null
   /** Chance of writing a comment. */
@@ -76,7 +100,7 @@ function optionFor(q: Extract<Question, { type: 'rating' }>, latent: number): nu
 }
 
 /** One respondent's answers to the questions of the published version. */
-export function answer(random: Random, questions: readonly Question[], who: Respondent): Answers {
+export function answer(random: Random, decks: Decks, questions: readonly Question[], who: Respondent): Answers {
   const answers: Answers = {}
   const age = weighted(random, AGE_BY_CHANNEL[who.channel])
   const community = COMMUNITIES[who.community] ?? { shift: 0, items: {} }
@@ -92,7 +116,8 @@ export function answer(random: Random, questions: readonly Question[], who: Resp
       answers[q.id] = 'na'
       continue
     }
-    const latent = (ITEMS[q.id] ?? DEFAULT_ITEM).mean + (community.items[q.id] ?? 0) + level + who.noise * normal(random)
+    const item = (ITEMS[q.id] ?? DEFAULT_ITEM).mean + (community.items[q.id] ?? 0) - ITEM_AVERAGE
+    const latent = ITEM_AVERAGE + who.spread * item + level + who.noise * normal(random)
     const score = optionFor(q, latent)
     answers[q.id] = score
     latents.push({ id: q.id, latent, score })
@@ -110,7 +135,7 @@ export function answer(random: Random, questions: readonly Question[], who: Resp
   profile(random, questions, answers, age, who.channel)
   improvements(random, questions, answers, latents)
   if (random() < who.comments) {
-    const text = comment(random, who.community, latents)
+    const text = comment(random, decks, who.community, latents)
     const long = questions.find((q) => q.type === 'longtext')
     if (long) answers[long.id] = text
   }
@@ -156,11 +181,16 @@ function improvements(
 }
 
 /** A comment about the respondent's weakest item, something local, praise, or nothing in particular. */
-function comment(random: Random, community: number, latents: { id: string; latent: number; score: number }[]): string {
+function comment(random: Random, decks: Decks, community: number, latents: { id: string; latent: number; score: number }[]): string {
   const weakest = [...latents].sort((a, b) => a.latent - b.latent)[0]
+  const local = LOCAL_COMPLAINTS[community] ?? []
   const r = random()
-  if (weakest && weakest.score <= 3 && r < 0.7) return pick(random, COMPLAINTS[weakest.id] ?? GENERAL)
-  if (r < 0.8 && (LOCAL_COMPLAINTS[community]?.length ?? 0) > 0) return pick(random, LOCAL_COMPLAINTS[community] ?? GENERAL)
-  if (weakest && weakest.score >= 4) return pick(random, PRAISE)
-  return pick(random, GENERAL)
+  if (weakest && weakest.score <= 3) {
+    if (r < 0.7) return decks.draw(COMPLAINTS[weakest.id] ?? GENERAL)
+    if (r < 0.82 && local.length > 0) return decks.draw(local)
+    return decks.draw(GENERAL)
+  }
+  if (r < 0.55) return decks.draw(PRAISE)
+  if (r < 0.7 && local.length > 0) return decks.draw(local)
+  return decks.draw(GENERAL)
 }

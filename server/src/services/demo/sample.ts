@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import type { Question, Remark, ResponseItemInput, SymposiumItem } from '@minyi/shared/schemas'
 import { hex, int, logNormal, type Random, rng, uuidv7At, weighted } from './random.ts'
-import { answer, type Respondent } from './respondents.ts'
+import { answer, Decks, type Respondent } from './respondents.ts'
 import { REMARKS, SYMPOSIUM, WORKERS } from './texts.ts'
 
 // The previous year's fieldwork as the devices would have sent it: residents scanning the posters
@@ -86,6 +86,7 @@ const HOURS = { 7: 2, 8: 3, 9: 4, 10: 4, 11: 4, 12: 6, 13: 5, 14: 3, 15: 3, 16: 
 
 export function demoSample(input: SampleInput): DemoSample {
   const random = rng(input.seed)
+  const decks = new Decks(random)
   const batches: DemoBatch[] = []
   const fieldStart = shanghaiDay(input.publishedAt, 0)
   const at = (day: number, hour: number, minute = 0) => fieldStart + day * DAY + hour * HOUR + minute * MINUTE
@@ -105,11 +106,11 @@ export function demoSample(input: SampleInput): DemoSample {
     channel,
     startedAt: new Date(startedAt).toISOString(),
     submittedAt: new Date(submittedAt).toISOString(),
-    answers: answer(random, input.questions, { community, channel, ...who }),
+    answers: answer(random, decks, input.questions, { community, channel, ...who }),
     householdKey: extra.householdKey ?? null,
     symposiumId: extra.symposiumId ?? null,
   })
-  const resident = { shift: 0, noise: 0.75, straight: null, comments: 0.25 }
+  const resident = { shift: 0, noise: 0.75, spread: 1, straight: null, comments: 0.25 }
 
   // ---- QR: one phone, one answer; a few planted speeders and straight-liners, and one phone used for five.
   const speeders = new Set(['0:30', '1:12', '2:40', '3:25'])
@@ -184,8 +185,8 @@ export function demoSample(input: SampleInput): DemoSample {
           if (worker === 0 && community === 0 && revisited === null) revisited = { door }
           const seconds = uniform ? logNormal(random, 190, 0.15) : logNormal(random, 330, 0.3)
           const who = uniform
-            ? { shift: 0.25, noise: 0.3, straight: null, comments: 0.05 }
-            : { shift: 0, noise: 0.7, straight: null, comments: 0.15 }
+            ? { shift: 0.4, noise: 0.25, spread: 0.05, straight: null, comments: 0.05 }
+            : { shift: 0, noise: 0.7, spread: 1, straight: null, comments: 0.15 }
           items.push(item(community, 'door', who, t, t + seconds * 1000, { householdKey: householdKey(door) }))
           // Doors where nobody answers, stairs, the next building.
           t += seconds * 1000 + logNormal(random, 9 * MINUTE, 0.5)
@@ -260,7 +261,7 @@ export function demoSample(input: SampleInput): DemoSample {
       },
     ],
   })
-  const attendee = { shift: 0, noise: 0.6, straight: null, comments: 0.35 }
+  const attendee = { shift: 0, noise: 0.6, spread: 1, straight: null, comments: 0.35 }
   for (let i = 0; i < 13; i++) {
     const submitted = meeting + 65 * MINUTE + int(random, 0, 25 * 60) * 1000
     batches.push({
