@@ -31,7 +31,7 @@ const COMMUNITIES: readonly { shift: number; items: Readonly<Record<string, numb
   { shift: -0.3, items: { q_elderly: -0.4, q_urgent: -0.3 } }, // 新华: an old estate, many elderly
 ]
 
-const CHANNEL_SHIFT: Readonly<Record<Channel, number>> = { qr: 0, door: 0.15, paper: 0.05, symposium: 0.35 }
+const CHANNEL_SHIFT: Readonly<Record<Channel, number>> = { qr: 0, door: 0.15, paper: 0.05, symposium: 0.2 }
 
 export const AGE_BANDS = ['u30', '30_44', '45_59', '60_74', '75p'] as const
 export type AgeBand = (typeof AGE_BANDS)[number]
