@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDb } from '../../server/src/db/index.ts'
 import { Cluster } from '../chaos/lib/scaleout.ts'
+import { pgReader } from '../chaos/lib/verify.ts'
 import { createTestDatabase } from '../support/pg.ts'
 import { type BenchItem, makeItems } from './lib/data.ts'
 import { chainOf, computeBatch } from './lib/direct-batch.ts'
@@ -183,6 +184,9 @@ if (args.includes('--pg')) {
       `http:   ${Math.round(http.rate)} responses/s through nginx and 2 instances on PostgreSQL (${TOTAL} responses, ${CLIENTS} clients, batches of ${BATCH})`,
     )
     console.log(`server: ${Math.round(http.cpuUs)} µs of CPU per response, both instances together`)
+    const size = pgReader(viaHttp.url)
+    const [row] = await size.rows<{ bytes: number }>('select pg_database_size(current_database()) as bytes').finally(() => size.close())
+    console.log(`disk:   ${Math.round(Number(row?.bytes) / 1e6)} MB of PostgreSQL database after ${TOTAL + 2000} responses (with indexes; plus the demo sample of ~600)`)
     const migrated = await openDb({ databaseUrl: straight.url, sqlitePath: '' })
     await migrated.close()
     const directRate = await directPg(straight.url, http.items, BATCH, CLIENTS)
