@@ -186,7 +186,9 @@ if (args.includes('--pg')) {
     console.log(`server: ${Math.round(http.cpuUs)} µs of CPU per response, both instances together`)
     const size = pgReader(viaHttp.url)
     const [row] = await size.rows<{ bytes: number }>('select pg_database_size(current_database()) as bytes').finally(() => size.close())
-    console.log(`disk:   ${Math.round(Number(row?.bytes) / 1e6)} MB of PostgreSQL database after ${TOTAL + 2000} responses (with indexes; plus the demo sample of ~600)`)
+    console.log(
+      `disk:   ${Math.round(Number(row?.bytes) / 1e6)} MB of PostgreSQL database after ${TOTAL + 2000} responses (with indexes; plus the demo sample of ~600)`,
+    )
     const migrated = await openDb({ databaseUrl: straight.url, sqlitePath: '' })
     await migrated.close()
     const directRate = await directPg(straight.url, http.items, BATCH, CLIENTS)

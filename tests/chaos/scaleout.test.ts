@@ -1,6 +1,11 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, hasPg } from '../support/pg.ts'
+import { httpsFetch } from './lib/bound-fetch.ts'
 import { responseMaker, type Target } from './lib/devices.ts'
 import { Cluster } from './lib/scaleout.ts'
 import { checkRun, pgReader, Staff } from './lib/verify.ts'
@@ -163,6 +168,78 @@ describe.skipIf(!hasPg)('scale-out: the anonymous rate limit across instances', 
       const kept = await staff.get(`/api/v1/campaigns/${target.campaignId}/indicator`)
       const full = await staff.get(`/api/v1/campaigns/${target.campaignId}/indicator?recompute=1`)
       expect(isDeepStrictEqual(kept, full)).toBe(true)
+    } finally {
+      await cluster.stop()
+      await db.drop()
+    }
+  }, 60_000)
+})
+
+describe.skipIf(!hasPg)('scale-out over HTTPS', () => {
+  it('should set a Secure cookie, print https links and accept same-origin cookie writes when nginx terminates TLS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'minyi-tls-'))
+    const cert = join(dir, 'cert.pem')
+    const key = join(dir, 'key.pem')
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    )
+    const ca = readFileSync(cert, 'utf8')
+    const db = await createTestDatabase('minyi_scaleout_tls')
+    const cluster = await Cluster.start({ databaseUrl: db.url, tls: { cert, key, ca } })
+    try {
+      expect(cluster.url).toMatch(/^https:/)
+      const get = httpsFetch(ca)
+      const login = await get(`${cluster.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'admin', password: 'admin-test-password' }),
+      })
+      expect(login.status).toBe(200)
+      const setCookie = login.headers.getSetCookie()[0] ?? ''
+      // The instance saw plain HTTP from nginx; X-Forwarded-Proto (trusted) says the phone used HTTPS.
+      expect(setCookie).toMatch(/;\s*Secure/i)
+      const { token } = (await login.json()) as { token: string }
+      const campaigns = (await (
+        await get(`${cluster.url}/api/v1/campaigns`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as {
+        id: string
+        status: string
+      }[]
+      const open = campaigns.find((c) => c.status === 'open')!
+      const links = (await (
+        await get(`${cluster.url}/api/v1/campaigns/${open.id}/links`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as { url: string }[]
+      expect(links.length).toBeGreaterThan(0)
+      for (const l of links) expect(l.url.startsWith(`${cluster.url}/s/`)).toBe(true)
+      const cookie = setCookie.split(';')[0]!
+      const out = await get(`${cluster.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie, origin: cluster.url } })
+      expect(out.status).toBe(204)
+
+      // The same instance reached directly over HTTP (no proxy header) does not mark the cookie Secure.
+      const direct = await fetch(`${cluster.instances[0]!.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'admin', password: 'admin-test-password' }),
+      })
+      expect(direct.headers.getSetCookie()[0]).not.toMatch(/;\s*Secure/i)
     } finally {
       await cluster.stop()
       await db.drop()

@@ -7,7 +7,7 @@ import { chainOf, computeBatch } from './direct-batch.ts'
 // one process: no HTTP, no validation, no query builder. Each batch is one transaction that takes
 // the chain head's row lock, as the server's does.
 
-const KEY = ['campaign_id', 'community_id', 'channel', 'flags_key', 'exclusion_key', 'basis_key', 'review_key']
+const KEY = ['campaign_id', 'community_id', 'channel', 'worker_id', 'flags_key', 'exclusion_key', 'basis_key', 'review_key']
 const RESPONSE_COLUMNS = [
   'id',
   'campaign_id',
@@ -96,6 +96,7 @@ async function writeBatch(client: pg.PoolClient, batch: BenchItem[], deviceId: s
         campaignId,
         c.communityId,
         c.channel,
+        c.workerId,
         c.flagsKey,
         c.exclusionKey,
         c.basisKey,
