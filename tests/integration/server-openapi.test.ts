@@ -88,6 +88,26 @@ describe.each(DIALECTS)('OpenAPI description on $dialect', ({ dialect, skip }) =
     expect(check('post', '/auth/login', 200, login.body)).toEqual([])
   })
 
+  it('should describe each kind of sync item, a door-to-door visit among them', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false })
+    ajv.addSchema({ $id: `${BASE}/doc`, components: doc.components }, undefined, undefined, false)
+    const valid = ajv.compile({ $ref: `${BASE}/doc#/components/schemas/SyncItem` })
+    const visit = {
+      kind: 'visit',
+      id: '0190f1a2-3b4c-7d5e-8f60-718293a4b5c6',
+      campaignId: s.campaignId,
+      communityId: s.communityIds[0],
+      householdKey: 'ab'.repeat(32),
+      outcome: 'not_home',
+      visitedAt: '2026-03-02T09:30:00+08:00',
+      responseId: null,
+    }
+    expect(valid(visit)).toBe(true)
+    expect(valid(responseItem(h, s))).toBe(true)
+    expect(valid({ ...visit, outcome: 'moved_out' })).toBe(false)
+    expect(valid({ ...visit, householdKey: '3号楼2单元501' })).toBe(false)
+  })
+
   it('should reject what the schema forbids (the check is not vacuous)', async () => {
     const r = await h.call('GET', `/api/v1/campaigns/${s.campaignId}/indicator`, { token: apiToken })
     expect(check('get', '/campaigns/{id}/indicator', 200, { ...r.body, rate: 'high' })).not.toEqual([])

@@ -220,6 +220,42 @@ export interface CommunityActivityTable {
   last_received_at: string
 }
 
+/** One door-to-door visit (migration 0008): the visit register, a sync item of its own. */
+export interface VisitsTable {
+  id: string
+  campaign_id: string
+  community_id: string
+  household_key: string
+  /** completed | not_home | refused | revisit */
+  outcome: string
+  /** UTC ISO-8601 (normalised), so text order is time order. */
+  visited_at: string
+  response_id: string | null
+  worker_id: string | null
+  device_id: string
+  received_at: string
+  content_hash: string
+  evidence_json: string | null
+}
+
+/** The final visit of each household of a campaign (METHOD.md §11), kept at ingest. */
+export interface HouseholdsTable {
+  campaign_id: string
+  household_key: string
+  community_id: string
+  outcome: string
+  visited_at: string
+  visit_id: string
+}
+
+/** Households by final outcome per community, kept in step with `households`. */
+export interface FieldworkCellsTable {
+  campaign_id: string
+  community_id: string
+  outcome: string
+  count: number
+}
+
 export interface CoreTables {
   org_units: OrgUnitsTable
   questionnaires: QuestionnairesTable
@@ -237,6 +273,9 @@ export interface CoreTables {
   household_counts: HouseholdCountsTable
   community_activity: CommunityActivityTable
   aggregate_cells: AggregateCellsTable
+  visits: VisitsTable
+  households: HouseholdsTable
+  fieldwork_cells: FieldworkCellsTable
   evidence_log: EvidenceLogTable
   evidence_heads: EvidenceHeadsTable
   rate_limits: RateLimitsTable

@@ -6,6 +6,7 @@ import { ProblemError } from '../http/problem.ts'
 import { tallyInputOf, tallyOfCells } from './aggregates.ts'
 import { type CampaignContext, loadCampaignContext } from './campaign-context.ts'
 import type { Deps } from './deps.ts'
+import { keptFieldwork, recomputeFieldwork } from './fieldwork.ts'
 import { withConfigCheck } from './method-errors.ts'
 
 /** The campaign's communities as the method takes them (population, quota). */
@@ -29,19 +30,20 @@ export async function contextWithVersion(
   return { ...ctx, latest }
 }
 
-/** `GET /api/v1/campaigns/:id/indicator`: from the kept aggregates (a few thousand rows, whatever the number of responses). */
+/** `GET /api/v1/campaigns/:id/indicator`: from the kept aggregates and fieldwork counts (a few hundred rows, whatever the number of responses and visits). */
 export async function indicatorFromAggregates(deps: Deps, campaignId: string): Promise<Indicator> {
   const ctx = await contextWithVersion(deps, campaignId)
-  const tally = tallyOfCells(await listAggregateCells(deps.db.db, campaignId))
+  const [cells, fieldwork] = await Promise.all([listAggregateCells(deps.db.db, campaignId), keptFieldwork(deps, campaignId)])
+  const tally = tallyOfCells(cells)
   return withConfigCheck(() =>
-    indicatorFromTally({ config: ctx.config, questions: ctx.latest.questions, communities: communitiesOf(ctx), tally }),
+    indicatorFromTally({ config: ctx.config, questions: ctx.latest.questions, communities: communitiesOf(ctx), tally, fieldwork }),
   )
 }
 
 /**
  * The same indicator from the raw rows, re-tallying every response against its own version. This is
  * the shared `computeIndicator` (tallyAll, then indicatorFromTally) done page by page so memory stays
- * flat at a million responses; the kept aggregates are not read.
+ * flat at a million responses; the visits likewise (`recomputeFieldwork`); the kept aggregates are not read.
  */
 export async function recomputeIndicator(deps: Deps, campaignId: string, pageSize = 5000): Promise<Indicator> {
   const ctx = await contextWithVersion(deps, campaignId)
@@ -61,7 +63,8 @@ export async function recomputeIndicator(deps: Deps, campaignId: string, pageSiz
     after = page[page.length - 1]?.id ?? after
     if (page.length < pageSize) break
   }
+  const fieldwork = await recomputeFieldwork(deps, campaignId, pageSize)
   return withConfigCheck(() =>
-    indicatorFromTally({ config: ctx.config, questions: ctx.latest.questions, communities: communitiesOf(ctx), tally }),
+    indicatorFromTally({ config: ctx.config, questions: ctx.latest.questions, communities: communitiesOf(ctx), tally, fieldwork }),
   )
 }

@@ -8,6 +8,7 @@ import {
   LoginRequest,
   LoginResponse,
   OrgUnit,
+  SyncItem,
   SyncRequest,
   SyncResponse,
 } from '@minyi/shared/schemas'
@@ -66,7 +67,7 @@ function build(): Json {
       LoginResponse,
       SyncResponse,
     }),
-    ...components('input', { LoginRequest, SyncRequest }),
+    ...components('input', { LoginRequest, SyncRequest, SyncItem }),
     Problem: {
       type: 'object',
       required: ['code', 'message'],
@@ -131,6 +132,8 @@ function build(): Json {
       '/campaigns/{id}/indicator': {
         get: {
           summary: 'the service-satisfaction indicator (METHOD.md), from the kept aggregates',
+          description:
+            'With the door-to-door figures: `fieldwork` (METHOD.md §11: households by the outcome of their latest visit, response rate RR1 and contact rate; the same object in each `byCommunity` entry) and `interviewers` (§10: each worker with a valid door questionnaire, n_W, n_O, the rate gap z, uniformity u, the speed ratio, and the flags `rateOutlier` (|z| > 3.29) and `uniform` (u < 0.5); a figure METHOD.md calls absent, and its flag, is null).',
           security: STATS_SECURITY,
           parameters: [
             idParam,
@@ -185,7 +188,7 @@ function build(): Json {
         post: {
           summary: 'a device outbox batch (≤ 100 items, ≤ 512 KB): one result per item, in order',
           description:
-            'Anonymous for QR answers; door and paper need a worker token. Replays are `duplicate`, other content under a stored id is `conflict` (kept, never applied).',
+            'Each item is a `SyncItem`: a questionnaire (`kind: "response"`), a symposium record (`"symposium"`) or a door-to-door visit (`"visit"`), checked one by one (a bad item is `rejected` with a code, the others are stored). Anonymous for QR answers; door and paper answers and visits need a worker token, for a community assigned to the worker. Replays are `duplicate`, other content under a stored id is `conflict` (kept, never applied). A visit names the household only by the key the device made (HMAC-SHA-256 of the door number with the campaign salt, 64 hex digits); position evidence keeps 3 decimals.',
           requestBody: { required: true, content: { 'application/json': { schema: ref('SyncRequest') } } },
           responses: {
             200: json(ref('SyncResponse')),

@@ -39,14 +39,17 @@ export function finalVisits(visits: Iterable<VisitInput>): Map<string, VisitInpu
   return out
 }
 
+/** Counts one household, by its final visit, into `into` in place. */
+export function addHousehold(into: FieldworkTally, final: Pick<VisitInput, 'communityId' | 'outcome'>): void {
+  const counts = into[final.communityId] ?? emptyOutcomeCounts()
+  counts[final.outcome]++
+  into[final.communityId] = counts
+}
+
 /** Households counted by final outcome in the community of their final visit. */
 export function fieldworkTally(visits: Iterable<VisitInput>): FieldworkTally {
   const out: FieldworkTally = {}
-  for (const v of finalVisits(visits).values()) {
-    const counts = out[v.communityId] ?? emptyOutcomeCounts()
-    counts[v.outcome]++
-    out[v.communityId] = counts
-  }
+  for (const v of finalVisits(visits).values()) addHousehold(out, v)
   return out
 }
 

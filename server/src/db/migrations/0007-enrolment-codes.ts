@@ -3,8 +3,8 @@ import type { Kysely, Migration } from 'kysely'
 /**
  * Enrolment codes (PRODUCT.md C3): an admin shows a worker a QR code in the console; the worker app
  * trades it once, within 24 hours, for a 30-day bearer session. Only the SHA-256 of the code is kept,
- * like sessions, so a copy of the database holds no usable code. Numbered 0007 so it sorts after the
- * visit register another change adds in parallel (forward-only either way).
+ * like sessions, so a copy of the database holds no usable code. (Numbered while other changes
+ * added migrations in parallel; they run unordered, forward-only either way.)
  */
 export const enrolmentCodesMigration: Migration = {
   // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the evolving table types

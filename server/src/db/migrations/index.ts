@@ -6,6 +6,7 @@ import { symposiumSheetsMigration } from './0004-symposium-sheets.ts'
 import { communityActivityMigration } from './0005-community-activity.ts'
 import { workerCellsMigration } from './0006-worker-cells.ts'
 import { enrolmentCodesMigration } from './0007-enrolment-codes.ts'
+import { visitsMigration } from './0008-visits.ts'
 
 /** Ordered by name; forward-only. Add a new numbered file for every change of a persisted shape. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005-community-activity': communityActivityMigration,
   '0006-worker-cells': workerCellsMigration,
   '0007-enrolment-codes': enrolmentCodesMigration,
+  '0008-visits': visitsMigration,
 }
