@@ -17,7 +17,7 @@ import { orgUnitRoutes } from './routes/org-units.ts'
 import { staffRoutes } from './routes/staff.ts'
 import { syncRoutes } from './routes/sync.ts'
 import { tokenRoutes } from './routes/tokens.ts'
-import type { AuthDeps } from './services/auth.ts'
+import type { Deps } from './services/deps.ts'
 
 export interface AppDeps {
   env: Env
@@ -56,7 +56,7 @@ const gzip = compress()
 
 /** Builds the whole HTTP app: the API under /api/v1 and the built PWA for every other path. */
 export function createApp({ env, db, now = () => new Date() }: AppDeps) {
-  const deps: AuthDeps = { env, db, now }
+  const deps: Deps = { env, db, now }
   // authenticate runs first for every API route and sets c.var.principal; routes guard with requireRole.
   const api = new Hono<AuthEnv>()
     .use(authenticate(deps))

@@ -1,7 +1,8 @@
 import { createApp } from '../../server/src/app.ts'
 import { type Db, openDb } from '../../server/src/db/index.ts'
 import { type Env, loadEnv } from '../../server/src/env.ts'
-import { type AuthDeps, createSession, ensureAdmin } from '../../server/src/services/auth.ts'
+import { createSession, ensureAdmin } from '../../server/src/services/auth.ts'
+import type { Deps } from '../../server/src/services/deps.ts'
 import { createStaff } from '../../server/src/services/staff.ts'
 import { createTestDatabase, hasPg } from '../support/pg.ts'
 
@@ -35,7 +36,7 @@ export interface Harness {
   app: ReturnType<typeof createApp>
   db: Db
   env: Env
-  deps: AuthDeps
+  deps: Deps
   clock: { now: () => Date; advance: (ms: number) => void }
   call(method: string, path: string, opts?: CallOptions): Promise<Reply>
   /** A staff member straight through the service, plus a session token (no login, so no scrypt per cell). */
@@ -55,7 +56,7 @@ export async function startApp(dialect: DialectName, envSource: Record<string, s
       t += ms
     },
   }
-  const deps: AuthDeps = { env, db, now: clock.now }
+  const deps: Deps = { env, db, now: clock.now }
   await ensureAdmin(db, env, () => {}, clock.now)
   const app = createApp({ env, db, now: clock.now })
 

@@ -1,7 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { ProblemError } from '../http/problem.ts'
-import { type AuthDeps, resolveToken } from '../services/auth.ts'
+import { resolveToken } from '../services/auth.ts'
+import type { Deps } from '../services/deps.ts'
 import { clearSessionCookie, readSessionCookie } from './cookie.ts'
 import type { Access, AuthEnv, StaffPrincipal } from './principal.ts'
 import { requestOrigin, serverOrigin } from './request.ts'
@@ -20,7 +21,7 @@ const CREDENTIAL_EXCHANGE = /\/auth\/(?:login|logout|enrol)$/
  * - a cookie-authenticated write whose Origin (or Referer) is not this server → 403 `bad_origin`:
  *   cookies ride along on cross-site requests, bearer tokens do not, so only cookie writes need it.
  */
-export function authenticate(deps: AuthDeps): MiddlewareHandler<AuthEnv> {
+export function authenticate(deps: Deps): MiddlewareHandler<AuthEnv> {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const header = c.req.header('authorization')
     if (header !== undefined) {

@@ -3,10 +3,11 @@ import { Hono } from 'hono'
 import { clearSessionCookie, setSessionCookie } from '../auth/cookie.ts'
 import { type AuthEnv, clientIp, currentStaff, requireRole, STAFF } from '../auth/index.ts'
 import { readJson } from '../http/body.ts'
-import { type AuthDeps, enrol, login, logout, me, revokeSession } from '../services/auth.ts'
+import { enrol, login, logout, me, revokeSession } from '../services/auth.ts'
+import type { Deps } from '../services/deps.ts'
 
 /** `/api/v1/auth`: sign in (password or enrolment code) and out, who am I, revoke a session. */
-export function authRoutes(deps: AuthDeps) {
+export function authRoutes(deps: Deps) {
   return (
     new Hono<AuthEnv>()
       .post('/login', async (c) => {

@@ -3,7 +3,8 @@ import { type Context, Hono } from 'hono'
 import { type AuthEnv, currentStaff, requireRole, serverOrigin } from '../auth/index.ts'
 import { readJson } from '../http/body.ts'
 import { ProblemError } from '../http/problem.ts'
-import { type AuthDeps, createEnrolmentCode } from '../services/auth.ts'
+import { createEnrolmentCode } from '../services/auth.ts'
+import type { Deps } from '../services/deps.ts'
 import * as staff from '../services/staff.ts'
 
 /** An `:id` that is not a UUID names nothing. */
@@ -14,7 +15,7 @@ function idParam(c: Context): string {
 }
 
 /** `/api/v1/staff`: staff accounts, admins only. */
-export function staffRoutes(deps: AuthDeps) {
+export function staffRoutes(deps: Deps) {
   return new Hono<AuthEnv>()
     .use(requireRole('admin'))
     .get('/', async (c) => c.json(await staff.listStaff(deps), 200))

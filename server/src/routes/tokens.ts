@@ -4,10 +4,10 @@ import { type AuthEnv, currentStaff, requireRole } from '../auth/index.ts'
 import { readJson } from '../http/body.ts'
 import { ProblemError } from '../http/problem.ts'
 import { createApiToken, listApiTokens, revokeApiToken } from '../services/api-tokens.ts'
-import type { AuthDeps } from '../services/auth.ts'
+import type { Deps } from '../services/deps.ts'
 
 /** `/api/v1/tokens`: read-only API tokens, admins only. The secret is in the create answer and nowhere else. */
-export function tokenRoutes(deps: AuthDeps) {
+export function tokenRoutes(deps: Deps) {
   return new Hono<AuthEnv>()
     .use(requireRole('admin'))
     .get('/', async (c) => c.json(await listApiTokens(deps), 200))

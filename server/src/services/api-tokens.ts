@@ -5,7 +5,7 @@ import { hashToken, newToken } from '../auth/tokens.ts'
 import * as q from '../db/queries/auth.ts'
 import type { ApiTokensTable } from '../db/tables-auth.ts'
 import { ProblemError } from '../http/problem.ts'
-import type { AuthDeps } from './auth.ts'
+import type { Deps } from './deps.ts'
 
 // Read-only API tokens for statistics pulls. They never expire on their own (a BI job runs for years);
 // an admin revokes them. Only the hash is kept, so the secret is shown once, at creation.
@@ -21,7 +21,7 @@ function toApiToken(row: ApiTokensTable): ApiToken {
   }
 }
 
-export async function createApiToken(deps: AuthDeps, actor: StaffPrincipal, name: string): Promise<ApiTokenCreated> {
+export async function createApiToken(deps: Deps, actor: StaffPrincipal, name: string): Promise<ApiTokenCreated> {
   const token = newToken('api')
   const row: ApiTokensTable = {
     id: randomUUID(),
@@ -36,11 +36,11 @@ export async function createApiToken(deps: AuthDeps, actor: StaffPrincipal, name
   return { ...toApiToken(row), token }
 }
 
-export async function listApiTokens(deps: AuthDeps): Promise<ApiToken[]> {
+export async function listApiTokens(deps: Deps): Promise<ApiToken[]> {
   return (await q.listApiTokens(deps.db.db)).map(toApiToken)
 }
 
-export async function revokeApiToken(deps: AuthDeps, id: string): Promise<ApiToken> {
+export async function revokeApiToken(deps: Deps, id: string): Promise<ApiToken> {
   if (!(await q.findApiToken(deps.db.db, id))) throw new ProblemError('not_found')
   await q.revokeApiToken(deps.db.db, id, deps.now().toISOString())
   return toApiToken((await q.findApiToken(deps.db.db, id))!)

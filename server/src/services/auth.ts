@@ -15,16 +15,10 @@ import type { Db } from '../db/index.ts'
 import * as q from '../db/queries/auth.ts'
 import type { Env } from '../env.ts'
 import { ProblemError } from '../http/problem.ts'
+import type { Deps } from './deps.ts'
 import { sha256Hex } from './hashing.ts'
 import { overLimit } from './rate-limit.ts'
 import { toStaffUser } from './staff.ts'
-
-/** What the auth services need; the same shape as every service's deps (tests pass a fixed clock). */
-export interface AuthDeps {
-  env: Env
-  db: Db
-  now: () => Date
-}
 
 /**
  * Login attempts per (login, client IP) per window. Counted before the password is checked, so that a
@@ -41,7 +35,7 @@ export interface LoginResult extends LoginResponse {
   sessionId: string
 }
 
-export async function login(deps: AuthDeps, input: LoginRequest, meta: { ip: string; userAgent: string | null }): Promise<LoginResult> {
+export async function login(deps: Deps, input: LoginRequest, meta: { ip: string; userAgent: string | null }): Promise<LoginResult> {
   const loginName = input.login.toLowerCase()
   // The address is hashed: like the anonymous limits, the table keeps no one's IP.
   const bucket = `login:${loginName}|${sha256Hex(meta.ip).slice(0, 24)}`
@@ -59,7 +53,7 @@ export async function login(deps: AuthDeps, input: LoginRequest, meta: { ip: str
 }
 
 /** A new session for a user who just proved who they are, as the login answer. */
-async function signedIn(deps: AuthDeps, user: q.StaffUserRow, userAgent: string | null, kind: 'cookie' | 'bearer'): Promise<LoginResult> {
+async function signedIn(deps: Deps, user: q.StaffUserRow, userAgent: string | null, kind: 'cookie' | 'bearer'): Promise<LoginResult> {
   const session = await createSession(deps, user.id, userAgent, kind)
   const communityIds = (await q.communitiesByUser(deps.db.db, [user.id])).get(user.id) ?? []
   return {
@@ -78,7 +72,7 @@ const ENROL_MAX_ATTEMPTS = 30
  * shows). It replaces the worker's earlier unused codes, lives ENROLMENT_TTL_HOURS, and is returned once.
  * Only workers enrol this way: the other roles use the console, where a password is at hand.
  */
-export async function createEnrolmentCode(deps: AuthDeps, actor: StaffPrincipal, userId: string, origin: string): Promise<EnrolmentCode> {
+export async function createEnrolmentCode(deps: Deps, actor: StaffPrincipal, userId: string, origin: string): Promise<EnrolmentCode> {
   const user = await q.findStaffUser(deps.db.db, userId)
   if (!user) throw new ProblemError('not_found')
   if (user.role !== 'worker' || user.disabled) {
@@ -104,7 +98,7 @@ export async function createEnrolmentCode(deps: AuthDeps, actor: StaffPrincipal,
  * `POST /api/v1/auth/enrol`: trades a live enrolment code for a bearer session (no cookie: the worker
  * app sends each worker's token itself). Unknown, used and expired codes all answer `enrolment_invalid`.
  */
-export async function enrol(deps: AuthDeps, code: string, meta: { ip: string; userAgent: string | null }): Promise<LoginResult> {
+export async function enrol(deps: Deps, code: string, meta: { ip: string; userAgent: string | null }): Promise<LoginResult> {
   const bucket = `enrol:${sha256Hex(meta.ip).slice(0, 24)}`
   const wait = await overLimit(deps, bucket, ENROL_MAX_ATTEMPTS, LOGIN_WINDOW_SECONDS)
   if (wait !== null) throw new ProblemError('rate_limited', { headers: { 'Retry-After': String(wait) } })
@@ -116,7 +110,7 @@ export async function enrol(deps: AuthDeps, code: string, meta: { ip: string; us
 
 /** A new session for `userId`, valid SESSION_TTL_DAYS from now. The token is returned once and never stored. */
 export async function createSession(
-  deps: AuthDeps,
+  deps: Deps,
   userId: string,
   userAgent: string | null = null,
   kind: 'cookie' | 'bearer' = 'cookie',
@@ -144,7 +138,7 @@ export async function createSession(
  * disabled users and unknown or revoked tokens are `unauthenticated`; a session past its time is
  * `session_expired` (so the worker app knows to ask for the password again, keeping its queue).
  */
-export async function resolveToken(deps: AuthDeps, token: string, via: 'cookie' | 'bearer'): Promise<Principal | ProblemCode> {
+export async function resolveToken(deps: Deps, token: string, via: 'cookie' | 'bearer'): Promise<Principal | ProblemCode> {
   const kind = tokenKind(token)
   const now = deps.now()
   if (kind === 'api') {
@@ -170,11 +164,11 @@ function isStale(lastUsedAt: string | null, now: Date): boolean {
   return lastUsedAt === null || now.getTime() - Date.parse(lastUsedAt) >= TOUCH_EVERY_MS
 }
 
-export async function logout(deps: AuthDeps, principal: Principal): Promise<void> {
+export async function logout(deps: Deps, principal: Principal): Promise<void> {
   if (principal.kind === 'staff') await q.revokeSession(deps.db.db, principal.sessionId, deps.now().toISOString())
 }
 
-export async function me(deps: AuthDeps, principal: StaffPrincipal): Promise<MeResponse> {
+export async function me(deps: Deps, principal: StaffPrincipal): Promise<MeResponse> {
   const [user, session] = await Promise.all([q.findStaffUser(deps.db.db, principal.userId), q.findSession(deps.db.db, principal.sessionId)])
   if (!user || !session) throw new ProblemError('unauthenticated')
   return {
@@ -187,7 +181,7 @@ export async function me(deps: AuthDeps, principal: StaffPrincipal): Promise<MeR
  * Revokes one session. Admins may revoke anyone's (a worker's lost phone); other staff only their own
  * (signing out an old device). Someone else's session id is answered like an unknown one.
  */
-export async function revokeSession(deps: AuthDeps, actor: StaffPrincipal, sessionId: string): Promise<void> {
+export async function revokeSession(deps: Deps, actor: StaffPrincipal, sessionId: string): Promise<void> {
   const session = await q.findSession(deps.db.db, sessionId)
   if (!session || (actor.role !== 'admin' && session.user_id !== actor.userId)) throw new ProblemError('not_found')
   await q.revokeSession(deps.db.db, sessionId, deps.now().toISOString())

@@ -4,7 +4,7 @@ import { hashPassword } from '../auth/password.ts'
 import type { StaffPrincipal } from '../auth/principal.ts'
 import * as q from '../db/queries/auth.ts'
 import { ProblemError } from '../http/problem.ts'
-import type { AuthDeps } from './auth.ts'
+import type { Deps } from './deps.ts'
 
 // Staff accounts, managed by admins. Role and community changes take effect on the user's next request
 // (authenticate reads them from the database each time); disabling or a password reset also ends the
@@ -27,18 +27,18 @@ function assignable(role: StaffUser['role'], communityIds: string[]): string[] {
   return role === 'worker' ? [...new Set(communityIds)] : []
 }
 
-export async function listStaff(deps: AuthDeps): Promise<StaffUser[]> {
+export async function listStaff(deps: Deps): Promise<StaffUser[]> {
   const [rows, communities] = await Promise.all([q.listStaffUsers(deps.db.db), q.communitiesByUser(deps.db.db)])
   return rows.map((r) => toStaffUser(r, communities.get(r.id) ?? []))
 }
 
-export async function getStaff(deps: AuthDeps, id: string): Promise<StaffUser> {
+export async function getStaff(deps: Deps, id: string): Promise<StaffUser> {
   const row = await q.findStaffUser(deps.db.db, id)
   if (!row) throw new ProblemError('not_found')
   return toStaffUser(row, (await q.communitiesByUser(deps.db.db, [id])).get(id) ?? [])
 }
 
-export async function createStaff(deps: AuthDeps, input: StaffUserInput): Promise<StaffUser> {
+export async function createStaff(deps: Deps, input: StaffUserInput): Promise<StaffUser> {
   const at = deps.now().toISOString()
   const id = randomUUID()
   const role = input.role
@@ -62,7 +62,7 @@ export async function createStaff(deps: AuthDeps, input: StaffUserInput): Promis
   return getStaff(deps, id)
 }
 
-export async function updateStaff(deps: AuthDeps, actor: StaffPrincipal, id: string, patch: StaffUserUpdate): Promise<StaffUser> {
+export async function updateStaff(deps: Deps, actor: StaffPrincipal, id: string, patch: StaffUserUpdate): Promise<StaffUser> {
   const current = await q.findStaffUser(deps.db.db, id)
   if (!current) throw new ProblemError('not_found')
   const role = patch.role ?? current.role
@@ -95,14 +95,14 @@ export async function updateStaff(deps: AuthDeps, actor: StaffPrincipal, id: str
 }
 
 /** Sets a new password and ends the user's other sessions (a reset usually means the old one leaked or was lost). */
-export async function resetPassword(deps: AuthDeps, actor: StaffPrincipal, id: string, password: string): Promise<void> {
+export async function resetPassword(deps: Deps, actor: StaffPrincipal, id: string, password: string): Promise<void> {
   if (!(await q.findStaffUser(deps.db.db, id))) throw new ProblemError('not_found')
   const at = deps.now().toISOString()
   await q.updateStaffUser(deps.db.db, id, { password_hash: await hashPassword(password), updated_at: at }, undefined)
   await q.revokeUserSessions(deps.db.db, id, at, actor.sessionId)
 }
 
-export async function listSessions(deps: AuthDeps, userId: string): Promise<StaffSession[]> {
+export async function listSessions(deps: Deps, userId: string): Promise<StaffSession[]> {
   if (!(await q.findStaffUser(deps.db.db, userId))) throw new ProblemError('not_found')
   const rows = await q.listLiveSessions(deps.db.db, userId, deps.now().toISOString())
   return rows.map((s) => ({
@@ -116,7 +116,7 @@ export async function listSessions(deps: AuthDeps, userId: string): Promise<Staf
 }
 
 /** "Sign out everywhere" for a user, e.g. a worker whose phone was lost. The acting admin's own session survives. */
-export async function revokeAllSessions(deps: AuthDeps, actor: StaffPrincipal, userId: string): Promise<SessionsRevoked> {
+export async function revokeAllSessions(deps: Deps, actor: StaffPrincipal, userId: string): Promise<SessionsRevoked> {
   if (!(await q.findStaffUser(deps.db.db, userId))) throw new ProblemError('not_found')
   return { revoked: await q.revokeUserSessions(deps.db.db, userId, deps.now().toISOString(), actor.sessionId) }
 }
