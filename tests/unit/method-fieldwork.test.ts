@@ -110,7 +110,7 @@ describe('fieldwork (METHOD.md §11)', () => {
 
   it('should state the fieldwork and a response rate below 50% in the report paragraph', () => {
     const text = reportParagraph(indicator)
-    expect(text).toContain('入户访问共走访7户，其中完成2户、拒访2户、不在家2户、待回访1户，应答率33.33%，接触率66.67%。')
+    expect(text).toContain('入户访问共走访7户，其中完成2户、拒访2户、不在家2户、需回访1户，应答率33.33%，接触率66.67%。')
     expect(text).toContain('入户访问应答率低于50%')
   })
 

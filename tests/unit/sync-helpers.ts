@@ -1,8 +1,8 @@
 import type { ResponseItem, SyncItemResult, SyncRequest } from '@minyi/shared/schemas'
+import { uuidv7 } from '@minyi/shared/uuid'
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb'
 import { type MinyiDb, openDb } from '../../client/src/db/index.ts'
 import type { Transport, TransportResult } from '../../client/src/sync/transport.ts'
-import { uuidv7 } from '../../client/src/sync/uuidv7.ts'
 
 let n = 0
 /** A fresh database name per test, so tests never see each other's outbox. */

@@ -1,5 +1,6 @@
 import { isProblemCode, type ProblemCode } from '@minyi/shared/problems'
 import type { Question, ResponseItem } from '@minyi/shared/schemas'
+import { uuidv7 } from '@minyi/shared/uuid'
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, shallowRef, watch } from 'vue'
 import { fetchLink, type LinkData } from '../api/link.ts'
@@ -15,7 +16,6 @@ import {
 import { peekDraft } from '../db/peek-draft.ts'
 import { SyncError } from '../sync/errors.ts'
 import { registerBackgroundSync } from '../sync/triggers.ts'
-import { uuidv7 } from '../sync/uuidv7.ts'
 import { useOutboxStore } from './outbox.ts'
 
 export type SurveyPhase = 'loading' | 'error' | 'privacy' | 'answering' | 'done'

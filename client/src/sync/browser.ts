@@ -1,4 +1,5 @@
 import type { ResponseItem, SyncItemResult } from '@minyi/shared/schemas'
+import { uuidv4 } from '@minyi/shared/uuid'
 import { SYNC_LOCK } from '../constants/storage-keys.ts'
 import { type AttentionRow, type DraftRow, type MinyiDb, openDb } from '../db/index.ts'
 import { type FlushOutcome, SyncEngine } from './engine.ts'
@@ -18,7 +19,6 @@ import {
 import { checkStorage, requestPersistence, type StorageHealth } from './storage.ts'
 import { fetchTransport, type Transport } from './transport.ts'
 import { installTriggers } from './triggers.ts'
-import { randomUuid } from './uuidv7.ts'
 
 /**
  * The outbox as the page uses it: the Dexie database, the engine, the triggers. Loaded with a
@@ -91,7 +91,7 @@ export async function startOutbox(opts: {
 
 /** Without IndexedDB nothing can wait: each response is sent at once, and the UI says so up front. */
 function memoryRuntime(transport: Transport, appVersion: string): OutboxRuntime {
-  const deviceId = randomUuid()
+  const deviceId = uuidv4()
   return {
     mode: 'none',
     save: async () => {

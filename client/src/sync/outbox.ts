@@ -4,17 +4,17 @@ import {
   ResponseItem as ResponseItemSchema,
   type OutboxExport as SharedOutboxExport,
 } from '@minyi/shared/schemas'
+import { uuidv4 } from '@minyi/shared/uuid'
 import { META_DEVICE_ID, META_FIRST_SAVE_AT } from '../constants/storage-keys.ts'
 import type { DraftRow, MinyiDb } from '../db/index.ts'
 import { isQuotaError, SyncError } from './errors.ts'
-import { randomUuid } from './uuidv7.ts'
 
 /** The install's device id, created on first use. A transaction so two tabs can't create two. */
 export async function getDeviceId(db: MinyiDb): Promise<string> {
   return db.transaction('rw', db.meta, async () => {
     const row = await db.meta.get(META_DEVICE_ID)
     if (typeof row?.value === 'string') return row.value
-    const id = randomUuid()
+    const id = uuidv4()
     // `add`, not `put`: a concurrent creator makes this throw instead of silently replacing an id in use.
     await db.meta.add({ key: META_DEVICE_ID, value: id })
     return id

@@ -1,6 +1,8 @@
 import { PassThrough, Readable } from 'node:stream'
-import { CHANNEL_ZH, flagsOfKey, formatRate, reportParagraph } from '@minyi/shared/method'
+import { ATTENDEE_LABELS, CHANNEL_LABELS, labelOf, reasonLabel } from '@minyi/shared/labels'
+import { flagsOfKey, formatRate, reportParagraph } from '@minyi/shared/method'
 import type { AnswerValue, Indicator, Question } from '@minyi/shared/schemas'
+import { shanghaiDateTime, shanghaiDay } from '@minyi/shared/time'
 import { type ExportResponseRow, listCampaignReviews, pageResponsesForExport } from '../db/queries/responses.ts'
 import { listSymposiums } from '../db/queries/symposiums.ts'
 import { storedAnswers } from './answers.ts'
@@ -24,38 +26,8 @@ export function neutralise(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text
 }
 
-const SHANGHAI = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-})
-/** Stored as UTC instants, shown in Asia/Shanghai (PRODUCT.md, Server): `2026-11-25 18:04:05`. */
-export const shanghaiTime = (iso: string) => SHANGHAI.format(new Date(iso))
-
-const REASON_ZH: Record<string, string> = {
-  speeding: '答题过快',
-  straightlining: '答案雷同',
-  duplicate_device: '同一设备多份',
-  duplicate_household: '同户多份',
-  late: '逾期提交',
-  clock_skew: '设备时间异常',
-  conflict: '内容冲突',
-  test: '测试答卷',
-  evaluator_excluded: '评价人员剔除',
-  missing_basis: '缺少计分题回答',
-}
-const reasonZh = (r: string) => REASON_ZH[r] ?? r
-const ATTENDEE_ZH: Record<string, string> = {
-  party_member: '党员代表',
-  resident: '居民代表',
-  unit: '驻区单位代表',
-  cadre: '社区干部',
-  other: '其他',
-}
+const reasonZh = (r: string) => reasonLabel(r, 'zh')
+const channelZh = (c: string) => labelOf(CHANNEL_LABELS, c, 'zh')
 
 type Cell = string | number | null
 
@@ -132,11 +104,11 @@ function responseCells(d: ExportData, r: ExportResponseRow): Cell[] {
   return [
     r.id,
     d.communityName.get(r.community_id) ?? r.community_id,
-    CHANNEL_ZH[r.channel] ?? r.channel,
+    channelZh(r.channel),
     Number(r.questionnaire_version),
-    shanghaiTime(r.started_at),
-    shanghaiTime(r.submitted_at),
-    shanghaiTime(r.received_at),
+    shanghaiDateTime(r.started_at),
+    shanghaiDateTime(r.submitted_at),
+    shanghaiDateTime(r.received_at),
     flagsOfKey(r.flags).map(reasonZh).join('、'),
     r.exclusion ? reasonZh(r.exclusion) : '',
     r.review === 'include' ? '复核保留' : '',
@@ -163,7 +135,7 @@ export interface ExportFile {
 }
 
 function fileName(title: string, ext: string): string {
-  const day = shanghaiTime(new Date().toISOString()).slice(0, 10)
+  const day = shanghaiDay()
   return `${title
     .replace(/[\\/:*?"<>|\r\n]+/g, ' ')
     .trim()
@@ -231,7 +203,7 @@ function indicatorRows(ind: Indicator): { rows: Row[]; percentRows: Set<number> 
   pct('目标值', ind.score.target)
   rows.push(['分值', ind.score.weight], ['计分规则', ind.score.rule === 'proportional' ? '按比例计分' : '按分档计分'])
   rows.push(['计分所用满意度', ind.score.on === 'postStratified' ? '按人口加权' : '满意度'], ['得分', ind.score.value])
-  rows.push(['计入渠道', ind.channels.map((c) => CHANNEL_ZH[c] ?? c).join('、')])
+  rows.push(['计入渠道', ind.channels.map((c) => channelZh(c)).join('、')])
   rows.push(['报告段落', reportParagraph(ind)])
   return { rows, percentRows }
 }
@@ -283,18 +255,18 @@ export async function exportWorkbook(deps: Deps, campaignId: string): Promise<Ex
         `${typeof cfg.satisfiedSet === 'string' ? cfg.satisfiedSet : JSON.stringify(cfg.satisfiedSet)}（${ind.satisfiedSet.join('、')}）`,
       ],
       ['计算依据', cfg.basis === 'overall' ? '总体满意度题' : '各测评题满意比例的平均'],
-      ['计入的渠道', cfg.channels.map((c) => CHANNEL_ZH[c] ?? c).join('、')],
+      ['计入的渠道', cfg.channels.map((c) => channelZh(c)).join('、')],
       ['剔除的标记', cfg.excludeFlags.map(reasonZh).join('、') || '无'],
       ['目标值', formatRate(cfg.target)],
       ['分值', cfg.weight],
       ['计分规则', ind.score.rule === 'proportional' ? '得分 = 分值 × min(1, 满意度 / 目标值)' : '按分档：达到的最高一档的分数'],
       ['完整配置（JSON）', JSON.stringify(cfg)],
-      ['问卷版本', `当前第 ${ctx.latest.version} 版，发布于 ${shanghaiTime(ctx.latest.publishedAt)}；各答卷按其作答的版本计`],
+      ['问卷版本', `当前第 ${ctx.latest.version} 版，发布于 ${shanghaiDateTime(ctx.latest.publishedAt)}；各答卷按其作答的版本计`],
       [
         '证据链校验',
         chain.ok ? `完整：${chain.length} 条记录，自接收后未被改动` : `不一致：第 ${chain.firstBadSeq ?? '?'} 条（共 ${chain.length} 条）`,
       ],
-      ['导出时间', `${shanghaiTime(new Date().toISOString())}（北京时间）`],
+      ['导出时间', `${shanghaiDateTime(Date.now())}（北京时间）`],
     ]
     for (const r of methodRows) method.addRow(r.map(text)).commit()
     method.commit()
@@ -333,7 +305,7 @@ export async function exportWorkbook(deps: Deps, campaignId: string): Promise<Ex
     )
     for (const c of ind.byChannel) {
       const row = channels.addRow([
-        CHANNEL_ZH[c.channel] ?? c.channel,
+        channelZh(c.channel),
         c.pooled ? '是' : '否（单独列示）',
         c.received,
         c.valid,
@@ -378,7 +350,7 @@ export async function exportWorkbook(deps: Deps, campaignId: string): Promise<Ex
     const ACTION_ZH = { exclude: '剔除', include: '保留', reset: '恢复按规则' } as const
     for (const r of await listCampaignReviews(deps.db.db, campaignId))
       reviews
-        .addRow([r.response_id, ACTION_ZH[r.action] ?? r.action, text(r.reason), shanghaiTime(r.at), text(r.name ?? r.login ?? '')])
+        .addRow([r.response_id, ACTION_ZH[r.action] ?? r.action, text(r.reason), shanghaiDateTime(r.at), text(r.name ?? r.login ?? '')])
         .commit()
     reviews.commit()
 
@@ -394,7 +366,7 @@ export async function exportWorkbook(deps: Deps, campaignId: string): Promise<Ex
         text(s.host),
         text(s.recorder),
         Object.entries(attendees)
-          .map(([k, n]) => `${ATTENDEE_ZH[k] ?? k}：${n}`)
+          .map(([k, n]) => `${labelOf(ATTENDEE_LABELS, k, 'zh')}：${n}`)
           .join('；'),
         text(remarks.map((r) => `【${KIND_ZH[r.kind] ?? r.kind}】${r.text}`).join('\n')),
       ])

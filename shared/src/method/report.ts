@@ -1,4 +1,6 @@
+import { CHANNEL_LABELS, labelOf, VISIT_OUTCOME_LABELS } from '../labels.ts'
 import type { Indicator } from '../schemas/indicator.ts'
+import type { VisitOutcome } from '../schemas/visit.ts'
 import { LOW_RESPONSE_RATE } from './fieldwork.ts'
 import { formatRate, formatScore } from './format.ts'
 
@@ -11,7 +13,7 @@ import { formatRate, formatScore } from './format.ts'
  */
 export function reportParagraph(ind: Indicator): string {
   const parts: string[] = []
-  const channels = ind.channels.map((c) => CHANNEL_ZH[c] ?? c).join('、')
+  const channels = ind.channels.map((c) => labelOf(CHANNEL_LABELS, c, 'zh')).join('、')
   parts.push(
     `本次服务群众满意度调查（计入渠道：${channels}）共收回问卷${ind.n.received}份，其中有效问卷${ind.n.valid}份，有效率${formatRate(ind.validRate)}。`,
   )
@@ -47,6 +49,17 @@ export function reportParagraph(ind: Indicator): string {
  * interviewer check asks the evaluator to review. Nothing when no household was visited and no
  * worker is flagged.
  */
+/** Households by final outcome in the shared words (完成 / 拒访 / 不在家 / 需回访). */
+function outcomes(f: Indicator['fieldwork']): string {
+  const counts: [VisitOutcome, number][] = [
+    ['completed', f.completed],
+    ['refused', f.refused],
+    ['not_home', f.notHome],
+    ['revisit', f.revisit],
+  ]
+  return counts.map(([o, n]) => `${VISIT_OUTCOME_LABELS[o].zh}${n}户`).join('、')
+}
+
 function fieldworkSentences(ind: Indicator): string[] {
   const out: string[] = []
   const f = ind.fieldwork
@@ -55,9 +68,7 @@ function fieldworkSentences(ind: Indicator): string[] {
       f.responseRate === null
         ? '尚无结束访问的住户，应答率暂无法计算。'
         : `应答率${formatRate(f.responseRate)}，接触率${formatRate(f.contactRate)}。`
-    out.push(
-      `入户访问共走访${f.households}户，其中完成${f.completed}户、拒访${f.refused}户、不在家${f.notHome}户、待回访${f.revisit}户，${rates}`,
-    )
+    out.push(`入户访问共走访${f.households}户，其中${outcomes(f)}，${rates}`)
     if (f.responseRate !== null && f.responseRate < LOW_RESPONSE_RATE)
       out.push('入户访问应答率低于50%，未应答住户的意见可能与受访住户不同，入户样本的代表性不足，相关结果应审慎使用。')
   }
@@ -72,6 +83,3 @@ function fieldworkSentences(ind: Indicator): string[] {
   }
   return out
 }
-
-/** The channels as the report and the exports name them (zh-CN). */
-export const CHANNEL_ZH: Record<string, string> = { qr: '扫码自填', door: '入户访问', paper: '纸质问卷', symposium: '座谈会' }

@@ -35,7 +35,8 @@ export const ShowIf = z.object({ questionId: z.string(), values: z.array(z.strin
 export type ShowIf = z.infer<typeof ShowIf>
 
 /** Question ids are short stable slugs (e.g. `q_overall`), unique within a questionnaire. */
-export const QuestionId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'question ids are lower-case slugs')
+export const QUESTION_ID_PATTERN = /^[a-z][a-z0-9_]{0,63}$/
+export const QuestionId = z.string().regex(QUESTION_ID_PATTERN, 'question ids are lower-case slugs')
 
 const QuestionBase = z.object({
   id: QuestionId,

@@ -1,5 +1,5 @@
 import type { CampaignDetail, CampaignPatchInput, IndicatorConfig } from '@minyi/shared/schemas'
-import { dayEnd, dayStart, shanghaiDay } from '../text.ts'
+import { shanghaiDay, shanghaiDayEnd, shanghaiDayStart } from '@minyi/shared/time'
 
 /**
  * Campaign settings as the form holds them (SettingsPanel.vue lays them out): whole days in
@@ -52,8 +52,8 @@ export function settingsPatch(campaign: CampaignDetail, form: SettingsForm): Cam
   const cfg = campaign.indicatorConfig
   return {
     title: form.title.trim(),
-    opensAt: dayStart(form.opens),
-    closesAt: dayEnd(form.closes),
+    opensAt: shanghaiDayStart(form.opens),
+    closesAt: shanghaiDayEnd(form.closes),
     indicatorConfig: {
       ...cfg,
       satisfiedSet: form.satisfiedSet === 'custom' ? cfg.satisfiedSet : form.satisfiedSet,

@@ -1,10 +1,11 @@
 import { IndicatorConfig } from '@minyi/shared/schemas'
+import { shanghaiInstant, shanghaiYear } from '@minyi/shared/time'
 import { listCampaigns, listLinkTokens } from '../../db/queries/campaigns.ts'
 import { getOrgUnitByCode } from '../../db/queries/org-units.ts'
 import { createCampaign, publishQuestionnaire } from '../campaigns.ts'
 import type { Deps } from '../deps.ts'
 import { createUnit } from '../org-units.ts'
-import { seedPreviousYear, shanghai } from './previous-year.ts'
+import { seedPreviousYear } from './previous-year.ts'
 import { dated } from './send.ts'
 
 // The demo `pnpm start` creates on an empty database, in this order:
@@ -24,11 +25,6 @@ const DEMO_UNITS = {
     { code: 'demo-c3', name: '和平社区', population: 5100 },
     { code: 'demo-c4', name: '新华社区', population: 4300 },
   ],
-}
-
-/** The calendar year in Asia/Shanghai (UTC+8, no daylight saving). */
-function shanghaiYear(at: Date): number {
-  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear()
 }
 
 async function createUnits(deps: Deps): Promise<string[]> {
@@ -52,7 +48,7 @@ export async function seedDemo(deps: Deps): Promise<string | null> {
   const year = shanghaiYear(now)
   let communityIds: string[]
   try {
-    communityIds = await createUnits(dated(deps, shanghai(year - 1, 10, 20, 9, 30)))
+    communityIds = await createUnits(dated(deps, shanghaiInstant(year - 1, 10, 20, 9, 30)))
   } catch (err) {
     // Another instance seeding at the same moment took the codes first: theirs is the demo.
     if (await getOrgUnitByCode(deps.db.db, DEMO_UNITS.district.code)) return null
@@ -62,8 +58,8 @@ export async function seedDemo(deps: Deps): Promise<string | null> {
 
   const id = await createCampaign(deps, {
     title: `${year}年度城市社区党组织服务群众专项经费重点评价`,
-    opensAt: new Date(shanghai(year, 1, 1)).toISOString(),
-    closesAt: new Date(shanghai(year + 1, 1, 1) - 1).toISOString(),
+    opensAt: new Date(shanghaiInstant(year, 1, 1)).toISOString(),
+    closesAt: new Date(shanghaiInstant(year + 1, 1, 1) - 1).toISOString(),
     communityIds,
     quotas: Object.fromEntries(communityIds.map((c) => [c, 100])),
     indicatorConfig: IndicatorConfig.parse({}),

@@ -1,4 +1,5 @@
 import { IndicatorConfig } from '@minyi/shared/schemas'
+import { shanghaiInstant } from '@minyi/shared/time'
 import type { Principal } from '../../auth/principal.ts'
 import { findStaffUserByLogin } from '../../db/queries/auth.ts'
 import { createCampaign, publishQuestionnaire, requireContext } from '../campaigns.ts'
@@ -14,11 +15,6 @@ import { WORKERS } from './texts.ts'
 /** The sample's seed: change it and every figure of the demo changes (tests hold the figures of this one). */
 export const DEMO_SEED = 2024
 
-/** `hour:minute` on `month`/`day` of `year`, Asia/Shanghai, as epoch milliseconds. */
-export function shanghai(year: number, month: number, day: number, hour = 0, minute = 0): number {
-  return Date.UTC(year, month - 1, day, hour - 8, minute)
-}
-
 /**
  * The previous year's campaign, closed, with its fieldwork, each step at the time it would have
  * happened that year: the demo workers' accounts (October), the campaign from the template, published
@@ -29,7 +25,7 @@ export function shanghai(year: number, month: number, day: number, hour = 0, min
 export async function seedPreviousYear(deps: Deps, year: number, communityIds: string[], notAfter: number): Promise<string> {
   // The workers' password hashes (scrypt, on libuv's threads) are awaited only when the first worker's
   // batch is due: awaited here they would add as much time as the whole ingest.
-  const hired = dated(deps, shanghai(year, 10, 22, 10))
+  const hired = dated(deps, shanghaiInstant(year, 10, 22, 10))
   const workersReady = Promise.all(
     WORKERS.map(async (w) => {
       const taken = await findStaffUserByLogin(deps.db.db, w.login)
@@ -46,16 +42,16 @@ export async function seedPreviousYear(deps: Deps, year: number, communityIds: s
   // Awaited below; this only keeps a failure from counting as unhandled in the meantime.
   workersReady.catch(() => {})
 
-  const campaignId = await createCampaign(dated(deps, shanghai(year, 10, 28, 15)), {
+  const campaignId = await createCampaign(dated(deps, shanghaiInstant(year, 10, 28, 15)), {
     title: `${year}年度城市社区党组织服务群众专项经费重点评价`,
     description: '演示数据：程序生成的合成样本（约600份问卷和一场座谈会），用于熟悉控制台，不代表任何真实社区。',
-    opensAt: new Date(shanghai(year, 1, 1)).toISOString(),
-    closesAt: new Date(shanghai(year + 1, 1, 1) - 1).toISOString(),
+    opensAt: new Date(shanghaiInstant(year, 1, 1)).toISOString(),
+    closesAt: new Date(shanghaiInstant(year + 1, 1, 1) - 1).toISOString(),
     communityIds,
     quotas: Object.fromEntries(communityIds.map((c, i) => [c, [180, 150, 140, 120][i] ?? 100])),
     indicatorConfig: IndicatorConfig.parse({}),
   })
-  await publishQuestionnaire(dated(deps, shanghai(year, 11, 1, 9)), campaignId)
+  await publishQuestionnaire(dated(deps, shanghaiInstant(year, 11, 1, 9)), campaignId)
   const ctx = await requireContext(deps, campaignId)
   const version = ctx.latest
   if (!version) throw new Error('demo campaign not published')

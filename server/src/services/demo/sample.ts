@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto'
 import type { Question, Remark, ResponseItemInput, SymposiumItem } from '@minyi/shared/schemas'
+import { shanghaiDay, shanghaiMidnight } from '@minyi/shared/time'
 import { hex, int, logNormal, type Random, rng, uuidv7At, weighted } from './random.ts'
 import { answer, Decks, type Respondent } from './respondents.ts'
 import { REMARKS, SYMPOSIUM, WORKERS } from './texts.ts'
@@ -13,8 +14,6 @@ import { REMARKS, SYMPOSIUM, WORKERS } from './texts.ts'
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
-/** Asia/Shanghai is UTC+8 all year. */
-const SHANGHAI = 8 * HOUR
 
 /** Questionnaires per community (DEMO_UNITS order) and channel: about 600 in all. */
 const PLAN: readonly { qr: number; door: number; paper: number }[] = [
@@ -65,16 +64,6 @@ export interface DemoSample {
   exclusion: { at: number; ids: string[]; reason: string }
 }
 
-/** Midnight in Shanghai of the day `days` after the day of `from`. */
-function shanghaiDay(from: number, days: number): number {
-  const local = from + SHANGHAI
-  return local - (local % DAY) - SHANGHAI + days * DAY
-}
-
-function shanghaiDate(ms: number): string {
-  return new Date(ms + SHANGHAI).toISOString().slice(0, 10)
-}
-
 /** A random UUIDv4, as each installed client makes its device id. */
 function deviceId(random: Random): string {
   const h = hex(random, 16)
@@ -88,7 +77,7 @@ export function demoSample(input: SampleInput): DemoSample {
   const random = rng(input.seed)
   const decks = new Decks(random)
   const batches: DemoBatch[] = []
-  const fieldStart = shanghaiDay(input.publishedAt, 0)
+  const fieldStart = shanghaiMidnight(input.publishedAt)
   const at = (day: number, hour: number, minute = 0) => fieldStart + day * DAY + hour * HOUR + minute * MINUTE
   const item = (
     community: number,
@@ -236,7 +225,7 @@ export function demoSample(input: SampleInput): DemoSample {
     text: r.text,
     followUp: r.followUp && {
       owner: r.followUp.owner,
-      dueDate: shanghaiDate(meeting + r.followUp.dueInDays * DAY),
+      dueDate: shanghaiDay(meeting + r.followUp.dueInDays * DAY),
       status: r.followUp.status,
     },
   }))
@@ -250,7 +239,7 @@ export function demoSample(input: SampleInput): DemoSample {
         id: symposiumId,
         campaignId: input.campaignId,
         title: SYMPOSIUM.title,
-        date: shanghaiDate(meeting),
+        date: shanghaiDay(meeting),
         place: SYMPOSIUM.place,
         communityId: input.communityIds[community] as string,
         streetId: null,

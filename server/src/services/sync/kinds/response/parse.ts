@@ -1,5 +1,5 @@
 import type { ProblemCode } from '@minyi/shared/problems'
-import { ResponseItem } from '@minyi/shared/schemas'
+import { QUESTION_ID_PATTERN, ResponseItem } from '@minyi/shared/schemas'
 import { type ParsedItem, type Rejected, rejected } from '../../kind.ts'
 import { issueMessage } from '../../parse.ts'
 
@@ -9,8 +9,6 @@ export interface ResponseParsed extends ParsedItem {
 }
 
 const TIME_FIELDS = new Set(['startedAt', 'submittedAt'])
-/** The shape of every question id (shared QuestionId). */
-const QUESTION_ID = /^[a-z][a-z0-9_]{0,63}$/
 
 /** A questionnaire answer's shape (ResponseItem), with the code of its first problem. */
 export function parseResponse(raw: unknown, id: string): ResponseParsed | Rejected {
@@ -18,7 +16,7 @@ export function parseResponse(raw: unknown, id: string): ResponseParsed | Reject
   // a record, and the item would pass without the answer it claimed to give.
   const answers = (raw as { answers?: unknown }).answers
   if (answers !== null && typeof answers === 'object' && !Array.isArray(answers)) {
-    const odd = Object.keys(answers).find((k) => !QUESTION_ID.test(k))
+    const odd = Object.keys(answers).find((k) => !QUESTION_ID_PATTERN.test(k))
     if (odd !== undefined) return rejected(id, 'unknown_question', `no question ${JSON.stringify(odd.slice(0, 64))}`)
   }
   const r = ResponseItem.safeParse(raw)

@@ -1,0 +1,67 @@
+import type { Exclusion, Flag } from './schemas/campaign.ts'
+import type { Channel } from './schemas/common.ts'
+import type { AttendeeCategory } from './schemas/symposium.ts'
+import type { VisitOutcome } from './schemas/visit.ts'
+
+/**
+ * The words for the product's stored names, in zh-CN and en: the console shows them, the exports and
+ * the report paragraph write the zh ones, the worker app shows visit outcomes. One table each, so a
+ * channel or a flag is called the same on every screen and in every file.
+ */
+export interface Label {
+  zh: string
+  en: string
+}
+export type LabelLocale = keyof Label
+
+export const CHANNEL_LABELS: Readonly<Record<Channel, Label>> = {
+  qr: { zh: '扫码自填', en: 'QR (self)' },
+  door: { zh: '入户访问', en: 'door to door' },
+  paper: { zh: '纸质问卷', en: 'paper' },
+  symposium: { zh: '座谈会', en: 'symposium' },
+}
+
+/** METHOD.md §3 soft flags. */
+export const FLAG_LABELS: Readonly<Record<Flag, Label>> = {
+  speeding: { zh: '答题过快', en: 'speeding' },
+  straightlining: { zh: '答案雷同', en: 'straight-lining' },
+  duplicate_device: { zh: '同一设备多份', en: 'same device' },
+  duplicate_household: { zh: '同户多份', en: 'same household' },
+  late: { zh: '逾期提交', en: 'late' },
+  clock_skew: { zh: '设备时间异常', en: 'clock skew' },
+  conflict: { zh: '内容冲突', en: 'conflict' },
+}
+
+/** METHOD.md §3 hard exclusion reasons. */
+export const EXCLUSION_LABELS: Readonly<Record<Exclusion, Label>> = {
+  test: { zh: '测试答卷', en: 'test answers' },
+  evaluator_excluded: { zh: '评价人员剔除', en: 'excluded by evaluator' },
+  missing_basis: { zh: '缺少计分题回答', en: 'no answer on the basis' },
+}
+
+/** PRODUCT.md symposium attendee categories. */
+export const ATTENDEE_LABELS: Readonly<Record<AttendeeCategory, Label>> = {
+  party_member: { zh: '党员代表', en: 'Party members' },
+  resident: { zh: '居民代表', en: 'Residents' },
+  unit: { zh: '驻区单位代表', en: 'Local organisations' },
+  cadre: { zh: '社区干部', en: 'Community cadres' },
+  other: { zh: '其他', en: 'Other' },
+}
+
+/** PRODUCT.md / METHOD.md §11 outcomes of a door-to-door visit. */
+export const VISIT_OUTCOME_LABELS: Readonly<Record<VisitOutcome, Label>> = {
+  completed: { zh: '完成', en: 'completed' },
+  not_home: { zh: '不在家', en: 'not at home' },
+  refused: { zh: '拒访', en: 'refused' },
+  revisit: { zh: '需回访', en: 'revisit' },
+}
+
+/** A stored name in words; a name the table does not know (another release's) is shown as itself. */
+export function labelOf(table: Readonly<Record<string, Label>>, name: string, locale: LabelLocale): string {
+  return Object.hasOwn(table, name) ? (table[name]?.[locale] ?? name) : name
+}
+
+/** A flag or an exclusion reason (METHOD.md names, both appear in the indicator's counts) in words. */
+export function reasonLabel(name: string, locale: LabelLocale): string {
+  return labelOf(Object.hasOwn(FLAG_LABELS, name) ? FLAG_LABELS : EXCLUSION_LABELS, name, locale)
+}
