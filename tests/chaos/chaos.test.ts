@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { uuidv7 } from '../support/data.ts'
+import { boundFetch } from './lib/bound-fetch.ts'
 import { runChaos } from './lib/chaos-run.ts'
-import { responseMaker } from './lib/devices.ts'
+import { responseMaker, SimDevice } from './lib/devices.ts'
 import { Cluster } from './lib/scaleout.ts'
 import { checkRun, Staff, sqliteReader } from './lib/verify.ts'
 
@@ -49,6 +50,56 @@ describe('chaos (short form)', () => {
         await reader.close()
       }
     } finally {
+      await cluster.stop()
+    }
+  }, 60_000)
+
+  it('should resend after Retry-After without loss when phones behind one address outrun the rate limit', async () => {
+    const cluster = await Cluster.start({ env: { RATE_LIMIT_ANON: '5', RATE_LIMIT_WINDOW_SECONDS: '2' } })
+    const phones: SimDevice[] = []
+    try {
+      const staff = await Staff.login(cluster.url)
+      const target = await staff.target()
+      const nat = boundFetch('127.0.8.1')
+      const statuses: number[] = []
+      const retryAfter: (string | null)[] = []
+      const counting: typeof fetch = async (input, init) => {
+        const res = await nat(input, init)
+        statuses.push(res.status)
+        if (res.status === 429) retryAfter.push(res.headers.get('retry-after'))
+        return res
+      }
+      for (let i = 0; i < 3; i++) phones.push(new SimDevice(`limited${i}`, `${cluster.url}/api/v1/sync`, 1, counting))
+      await Promise.all(
+        phones.map(async (phone, i) => {
+          const make = responseMaker(target, 70 + i)
+          for (let k = 0; k < 8; k++) {
+            await phone.submit(make())
+            await new Promise((r) => setTimeout(r, 30))
+          }
+        }),
+      )
+      // The engines retry on their own timers (Retry-After, real time).
+      const deadline = Date.now() + 40_000
+      while (Date.now() < deadline && (await Promise.all(phones.map((p) => p.counts()))).some((c) => c.outbox > 0))
+        await new Promise((r) => setTimeout(r, 200))
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0)
+      for (const r of retryAfter) expect(Number(r)).toBeGreaterThan(0)
+      expect(await Promise.all(phones.map((p) => p.counts()))).toEqual(phones.map(() => ({ outbox: 0, attention: 0 })))
+      const reader = sqliteReader(`${cluster.dir}/minyi.sqlite`)
+      try {
+        const check = await checkRun(
+          staff,
+          reader,
+          target.campaignId,
+          phones.flatMap((p) => p.saved),
+        )
+        expect(check).toMatchObject({ sent: 24, stored: 24, lost: 0, duplicated: 0, problems: [] })
+      } finally {
+        await reader.close()
+      }
+    } finally {
+      for (const p of phones) p.stop()
       await cluster.stop()
     }
   }, 60_000)
