@@ -2,8 +2,9 @@ import { isProblemCode } from '@minyi/shared/problems'
 import { SyncResponse } from '@minyi/shared/schemas'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSession } from '../../server/src/services/auth.ts'
 import { DIALECTS, type Harness, startApp } from './auth-harness.ts'
-import { type CampaignSetup, uuidv7 as freshUuidv7, RATED_IDS, responseItem, setupCampaign } from './server-harness.ts'
+import { type CampaignSetup, uuidv7 as freshUuidv7, RATED_IDS, responseItem, setupCampaign, sync } from './server-harness.ts'
 
 // Fuzz of POST /api/v1/sync with fast-check: generated envelopes mixing valid answers with broken
 // ones (wrong types, huge strings, unknown campaigns and questions, bad UUIDs, out-of-scale scores,
@@ -179,5 +180,204 @@ describe.each(DIALECTS)('sync fuzz on $dialect', ({ dialect, skip }) => {
     expect(Number(stored.n)).toBeGreaterThan(0)
     expect(created).toBeGreaterThan(0)
     expect(rejected).toBeGreaterThan(RUNS)
+  }, 600_000)
+})
+
+// Fuzz of every route (issue 10, point 4): generated paths (real ids, random UUIDs, junk, control
+// characters, broken percent-encoding), query strings (the API's own names with numbers that are not
+// whole, Infinity, 1e308, text with NULs) and bodies (junk JSON, near-valid bodies, empty objects,
+// wrong content types), as each kind of caller. No answer may be a 5xx, and every error carries a
+// catalogue code. Once per database.
+
+const ROUTE_RUNS = Number(process.env.FUZZ_ROUTE_RUNS ?? 600)
+
+const controlText = fc
+  .tuple(fc.string({ maxLength: 8 }), fc.constantFrom('\u0000', '\u0001', '\u001f', '\u007f', '\b'), fc.string({ maxLength: 8 }))
+  .map(([a, c, b]) => a + c + b)
+/** A path segment as it goes on the wire: encoded text, or raw junk percent-encoding. */
+const junkSegment = fc.oneof(
+  fc.string({ maxLength: 30 }).map(encodeURIComponent),
+  controlText.map(encodeURIComponent),
+  fc.constantFrom(
+    '%00',
+    '%zz',
+    '%',
+    '%ff%fe',
+    '..',
+    '%2e%2e',
+    '%2F',
+    'x'.repeat(5000),
+    '1',
+    '-1',
+    'null',
+    '00000000-0000-0000-0000-000000000000',
+  ),
+  fc.uuid().map((u) => u.toUpperCase()),
+)
+const numberText = fc.oneof(
+  fc.constantFrom('1.5', 'Infinity', '-Infinity', '1e308', '-1', '0', 'NaN', '', ' 1', '0x10', '1e3', '99999999999999999999'),
+  fc.integer().map(String),
+  fc.double().map(String),
+)
+const queryValue = fc.oneof(numberText, fc.string({ maxLength: 20 }), controlText, fc.constantFrom('1', 'true', 'false', '0'), fc.uuid())
+const queryString = fc
+  .dictionary(fc.oneof(fc.constantFrom('limit', 'offset', 'q', 'before', 'recompute', 'all'), fc.string({ maxLength: 8 })), queryValue, {
+    maxKeys: 4,
+  })
+  .map((d) => new URLSearchParams(d).toString())
+
+describe.each(DIALECTS)('every route fuzz on $dialect', ({ dialect, skip }) => {
+  if (skip) {
+    it.skip('PostgreSQL is not reachable: these suites are SKIPPED', () => {})
+    return
+  }
+  let h: Harness
+  let s: CampaignSetup
+  let routes: { method: string; path: string }[]
+  const real: Record<string, string[]> = {}
+  const tokens: Record<string, string | undefined> = {}
+  let victimId = ''
+  beforeAll(async () => {
+    h = await startApp(dialect, { RATE_LIMIT_ANON: '0' })
+    s = await setupCampaign(h)
+    const worker = await h.staff('worker', 'fuzz-worker', s.communityIds)
+    const victim = await h.staff('worker', 'fuzz-victim', s.communityIds)
+    victimId = victim.id
+    const api = await h.call('POST', '/api/v1/tokens', { token: s.admin.token, body: { name: 'fuzz' } })
+    Object.assign(tokens, {
+      admin: s.admin.token,
+      evaluator: s.evaluator.token,
+      worker: worker.token,
+      readonly: api.body.token,
+      anonymous: undefined,
+    })
+    const item = responseItem(h, s)
+    expect((await sync(h, [item])).status).toBe(200)
+    const links = await h.call('GET', `/api/v1/campaigns/${s.campaignId}/links`, { token: s.evaluator.token })
+    const sessions = await h.call('GET', `/api/v1/staff/${victim.id}/sessions`, { token: s.admin.token })
+    real.id = [s.campaignId, ...s.communityIds, victim.id, api.body.id]
+    real.responseId = [item.id]
+    real.symposiumId = [crypto.randomUUID()]
+    real.questionId = ['q_age', 'q_overall', 'q_nope']
+    real.token = links.body.map((l: { url: string }) => l.url.split('/s/')[1])
+    real.sessionId = sessions.body.map((x: { id: string }) => x.id)
+    const seen = new Set<string>()
+    routes = h.app.routes
+      .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/'))
+      .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`))
+      .map((r) => ({ method: r.method, path: r.path }))
+  })
+  afterAll(async () => {
+    await h?.close()
+  })
+
+  it('should answer 400 to query numbers that are not whole, and 200 to an empty org-unit patch', async () => {
+    const auth = { token: s.evaluator.token }
+    for (const query of ['offset=1.5', 'limit=1.5', 'offset=Infinity', 'offset=1e308', 'limit=-1', 'limit=501', 'offset=abc']) {
+      const r = await h.call('GET', `/api/v1/campaigns/${s.campaignId}/responses?${query}`, auth)
+      expect({ query, status: r.status, code: r.body.code }).toEqual({ query, status: 400, code: 'validation_failed' })
+    }
+    expect((await h.call('GET', `/api/v1/campaigns/${s.campaignId}/responses?limit=500&offset=0`, auth)).status).toBe(200)
+    for (const query of ['limit=1.5', 'limit=1e308', 'q=a%00b', 'before=x']) {
+      const r = await h.call('GET', `/api/v1/campaigns/${s.campaignId}/comments?${query}`, auth)
+      expect({ query, status: r.status }).toEqual({ query, status: 400 })
+    }
+    expect((await h.call('GET', `/api/v1/campaigns/${s.campaignId}/indicator?recompute=maybe`, auth)).status).toBe(400)
+    const unit = s.communityIds[0]
+    const r = await h.call('PATCH', `/api/v1/org-units/${unit}`, { token: s.admin.token, body: {} })
+    expect(r.status).toBe(200)
+    expect(r.body.id).toBe(unit)
+    expect((await h.call('PATCH', `/api/v1/org-units/${crypto.randomUUID()}`, { token: s.admin.token, body: {} })).status).toBe(404)
+    expect((await h.call('GET', `/api/v1/campaigns/%00/indicator`, auth)).status).toBe(404)
+    expect((await h.call('GET', `/api/v1/links/abc%00def0123456789`)).status).toBe(404)
+  })
+
+  it(`should never answer 5xx on any route (${ROUTE_RUNS} requests)`, async () => {
+    const route = fc.constantFrom(...routes)
+    const segment = (name: string) =>
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...(real[name] ?? real.id ?? [])) },
+        { weight: 1, arbitrary: fc.uuid() },
+        { weight: 2, arbitrary: junkSegment },
+      )
+    const body = fc.oneof(
+      fc.constant(undefined),
+      fc.constant({}),
+      fc.jsonValue({ maxDepth: 4 }),
+      fc.dictionary(
+        fc.constantFrom(
+          'name',
+          'code',
+          'population',
+          'title',
+          'login',
+          'password',
+          'communityIds',
+          'action',
+          'reason',
+          'count',
+          'communityId',
+          'items',
+          'kind',
+          'parentId',
+          'opensAt',
+          'closesAt',
+          'role',
+          'disabled',
+          'questions',
+          'quotas',
+          'format',
+          'deviceId',
+        ),
+        fc.oneof(fc.jsonValue({ maxDepth: 2 }), controlText, numberText, fc.uuid(), fc.constantFrom(...s.communityIds)),
+        { maxKeys: 6 },
+      ),
+      fc.string({ maxLength: 50 }),
+    )
+    const request = fc.record({
+      route,
+      caller: fc.constantFrom('admin', 'evaluator', 'worker', 'readonly', 'anonymous', 'victim'),
+      query: fc.oneof(fc.constant(''), queryString),
+      body,
+      contentType: fc.constantFrom(
+        'application/json',
+        'application/json',
+        'application/json',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+      ),
+      seed: fc.integer(),
+    })
+    let served = 0
+    await fc.assert(
+      fc.asyncProperty(
+        request.chain((r) => {
+          const names = [...r.route.path.matchAll(/:(\w+)/g)].map((m) =>
+            m[1] === 'id' && r.route.path.includes('/sessions/:id') ? 'sessionId' : (m[1] as string),
+          )
+          return fc.tuple(fc.constant(r), fc.tuple(...names.map(segment), fc.constant(null)))
+        }),
+        async ([r, values]) => {
+          let i = 0
+          const path = r.route.path.replace(/:(\w+)/g, () => String(values[i++]))
+          // Signing out or revoking sessions ends the caller's session: those run as a throwaway one.
+          const destructive = /logout|revoke|password|^PATCH \/api\/v1\/staff/.test(`${r.route.method} ${r.route.path}`)
+          const caller = destructive ? 'victim' : r.caller
+          const token = caller === 'victim' ? (await createSession(h.deps, victimId)).token : tokens[caller]
+          const url = r.query ? `${path}?${r.query}` : path
+          const reply = await h.call(r.route.method, url, {
+            ...(token ? { token } : {}),
+            ...(r.body !== undefined && r.route.method !== 'GET' ? { body: r.body, headers: { 'content-type': r.contentType } } : {}),
+          })
+          expect(reply.status, `${r.route.method} ${url} as ${caller}: ${JSON.stringify(reply.body)?.slice(0, 300)}`).toBeLessThan(500)
+          if (reply.status >= 400)
+            expect(isProblemCode(reply.body?.code), `${r.route.method} ${url}: ${JSON.stringify(reply.body)}`).toBe(true)
+          if (reply.status < 300) served++
+        },
+      ),
+      { numRuns: ROUTE_RUNS, seed: Number(process.env.FUZZ_SEED ?? 20_260_302) },
+    )
+    // Not only refusals: the generated requests reach the handlers.
+    expect(served).toBeGreaterThan(ROUTE_RUNS / 20)
   }, 600_000)
 })

@@ -1,8 +1,9 @@
-import { EnrolRequest, LoginRequest } from '@minyi/shared/schemas'
+import { EnrolRequest, LoginRequest, SessionId } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import { clearSessionCookie, setSessionCookie } from '../auth/cookie.ts'
 import { type AuthEnv, clientIp, currentStaff, requireRole, STAFF } from '../auth/index.ts'
 import { readJson } from '../http/body.ts'
+import { param } from '../http/params.ts'
 import { enrol, login, logout, me, revokeSession } from '../services/auth.ts'
 import type { Deps } from '../services/deps.ts'
 
@@ -38,7 +39,7 @@ export function authRoutes(deps: Deps) {
       })
       .get('/me', requireRole(...STAFF), async (c) => c.json(await me(deps, currentStaff(c)), 200))
       .post('/sessions/:id/revoke', requireRole(...STAFF), async (c) => {
-        await revokeSession(deps, currentStaff(c), c.req.param('id'))
+        await revokeSession(deps, currentStaff(c), param(c, 'id', SessionId))
         return c.body(null, 204)
       })
   )

@@ -1,7 +1,19 @@
-import { CampaignCreate, CampaignPatch, HouseholdCodeRequest, QuestionnaireDraftInput, ResponseReviewInput } from '@minyi/shared/schemas'
+import {
+  CampaignCreate,
+  CampaignPatch,
+  CommentsQuery,
+  DevicesQuery,
+  FlaggedQuery,
+  HouseholdCodeRequest,
+  IndicatorQuery,
+  QuestionId,
+  QuestionnaireDraftInput,
+  ResponseReviewInput,
+} from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import { type AuthEnv, requireRole, STAFF, serverOrigin } from '../auth/index.ts'
 import { readJson } from '../http/body.ts'
+import { param, readQuery } from '../http/params.ts'
 import { profileBreakdown } from '../services/breakdown.ts'
 import {
   createCampaign,
@@ -51,77 +63,70 @@ export function campaignRoutes(deps: Deps) {
         return c.json(await getCampaignDetail(deps, id), 201)
       })
       .get('/:id', READ, async (c) => {
-        const { householdSalt, ...detail } = await getCampaignDetail(deps, c.req.param('id'))
+        const { householdSalt, ...detail } = await getCampaignDetail(deps, param(c, 'id'))
         // The door-number salt is for the staff apps that hash door numbers; read-only tokens never need it.
         return c.json(c.get('principal').kind === 'staff' ? { ...detail, householdSalt } : detail, 200)
       })
       .patch('/:id', SETUP, async (c) => {
-        await patchCampaign(deps, c.req.param('id'), await readJson(c, CampaignPatch, 'setup'))
-        return c.json(await getCampaignDetail(deps, c.req.param('id')), 200)
+        await patchCampaign(deps, param(c, 'id'), await readJson(c, CampaignPatch, 'setup'))
+        return c.json(await getCampaignDetail(deps, param(c, 'id')), 200)
       })
       // The questionnaire draft; publishing freezes it as the next immutable version.
-      .get('/:id/questionnaire', SETUP, async (c) => c.json(await getDraft(deps, c.req.param('id')), 200))
+      .get('/:id/questionnaire', SETUP, async (c) => c.json(await getDraft(deps, param(c, 'id')), 200))
       .put('/:id/questionnaire', SETUP, async (c) => {
-        await saveDraft(deps, c.req.param('id'), await readJson(c, QuestionnaireDraftInput, 'setup'))
-        return c.json(await getDraft(deps, c.req.param('id')), 200)
+        await saveDraft(deps, param(c, 'id'), await readJson(c, QuestionnaireDraftInput, 'setup'))
+        return c.json(await getDraft(deps, param(c, 'id')), 200)
       })
-      .post('/:id/questionnaire/publish', SETUP, async (c) => c.json(await publishQuestionnaire(deps, c.req.param('id')), 201))
+      .post('/:id/questionnaire/publish', SETUP, async (c) => c.json(await publishQuestionnaire(deps, param(c, 'id')), 201))
       // Not workers: a QR link lets anyone answer as a resident of that community, which would bypass a
       // worker's assignment and interviewer attribution. Evaluators print the posters.
-      .get('/:id/links', SETUP, async (c) => c.json(await listLinks(deps, c.req.param('id'), serverOrigin(c, deps.env)), 200))
+      .get('/:id/links', SETUP, async (c) => c.json(await listLinks(deps, param(c, 'id'), serverOrigin(c, deps.env)), 200))
       .post('/:id/household-codes', SETUP, async (c) => {
         const input = await readJson(c, HouseholdCodeRequest, 'settings')
         c.header('Cache-Control', 'no-store')
-        return c.json(await generateHouseholdCodes(deps, c.req.param('id'), input.communityId, input.count, serverOrigin(c, deps.env)), 201)
+        return c.json(await generateHouseholdCodes(deps, param(c, 'id'), input.communityId, input.count, serverOrigin(c, deps.env)), 201)
       })
       .get('/:id/indicator', STATS, async (c) => {
-        const id = c.req.param('id')
-        const recompute = c.req.query('recompute')
-        return c.json(
-          recompute === '1' || recompute === 'true' ? await recomputeIndicator(deps, id) : await indicatorFromAggregates(deps, id),
-          200,
-        )
+        const id = param(c, 'id')
+        const { recompute } = readQuery(c, IndicatorQuery)
+        return c.json(recompute ? await recomputeIndicator(deps, id) : await indicatorFromAggregates(deps, id), 200)
       })
       .get('/:id/breakdown/:questionId', STATS, async (c) =>
-        c.json(await profileBreakdown(deps, c.req.param('id'), c.req.param('questionId')), 200),
+        c.json(await profileBreakdown(deps, param(c, 'id'), param(c, 'questionId', QuestionId)), 200),
       )
       // Workers too: their home shows quota progress of the communities assigned to them.
       .get('/:id/progress', requireRole(...STAFF), async (c) =>
-        c.json(await campaignProgress(deps, c.get('principal'), c.req.param('id')), 200),
+        c.json(await campaignProgress(deps, c.get('principal'), param(c, 'id')), 200),
       )
-      .get('/:id/activity', SETUP, async (c) => c.json(await communityActivity(deps, c.req.param('id')), 200))
-      .get('/:id/devices', SETUP, async (c) => c.json(await campaignDevices(deps, c.req.param('id'), c.req.query('all') !== '1'), 200))
-      .get('/:id/log/verify', STATS, async (c) => c.json(await verifyChain(deps, c.req.param('id')), 200))
+      .get('/:id/activity', SETUP, async (c) => c.json(await communityActivity(deps, param(c, 'id')), 200))
+      .get('/:id/devices', SETUP, async (c) => c.json(await campaignDevices(deps, param(c, 'id'), !readQuery(c, DevicesQuery).all), 200))
+      .get('/:id/log/verify', STATS, async (c) => c.json(await verifyChain(deps, param(c, 'id')), 200))
       .get('/:id/responses', SETUP, async (c) => {
-        const limit = Math.min(500, Math.max(1, Number(c.req.query('limit') ?? 100) || 100))
-        const offset = Math.max(0, Number(c.req.query('offset') ?? 0) || 0)
-        return c.json(await listFlagged(deps, c.req.param('id'), limit, offset), 200)
+        const { limit, offset } = readQuery(c, FlaggedQuery)
+        return c.json(await listFlagged(deps, param(c, 'id'), limit, offset), 200)
       })
       .patch('/:id/responses/:responseId/review', SETUP, async (c) => {
         const input = await readJson(c, ResponseReviewInput, 'settings')
         const p = c.get('principal')
         const userId = p.kind === 'staff' ? p.userId : null
-        return c.json(await reviewResponse(deps, c.req.param('id'), c.req.param('responseId'), userId, input), 200)
+        return c.json(await reviewResponse(deps, param(c, 'id'), param(c, 'responseId'), userId, input), 200)
       })
       .get('/:id/symposiums', SETUP, async (c) =>
-        c.json(await listCampaignSymposiums(deps, c.req.param('id'), serverOrigin(c, deps.env)), 200),
+        c.json(await listCampaignSymposiums(deps, param(c, 'id'), serverOrigin(c, deps.env)), 200),
       )
       .post('/:id/symposiums/:symposiumId/link', SETUP, async (c) =>
-        c.json(await symposiumLink(deps, c.req.param('id'), c.req.param('symposiumId'), serverOrigin(c, deps.env)), 200),
+        c.json(await symposiumLink(deps, param(c, 'id'), param(c, 'symposiumId'), serverOrigin(c, deps.env)), 200),
       )
       // The projector in the meeting room may run under the recorder's (worker's) session: a count only.
       .get('/:id/symposiums/:symposiumId/count', requireRole(...STAFF), async (c) =>
-        c.json(await symposiumCount(deps, c.req.param('id'), c.req.param('symposiumId')), 200),
+        c.json(await symposiumCount(deps, param(c, 'id'), param(c, 'symposiumId')), 200),
       )
       .get('/:id/comments', SETUP, async (c) => {
-        const limit = Math.min(200, Math.max(1, Number(c.req.query('limit') ?? 50) || 50))
-        const q = (c.req.query('q') ?? '').slice(0, 200)
-        const before = (c.req.query('before') ?? '').slice(0, 64)
-        return c.json(await searchComments(deps, c.req.param('id'), { q, before, limit }), 200)
+        return c.json(await searchComments(deps, param(c, 'id'), readQuery(c, CommentsQuery)), 200)
       })
       // Exports carry every answer (comments included): evaluators and admins only, never a read-only token.
-      .get('/:id/export.xlsx', SETUP, async (c) => download(await exportWorkbook(deps, c.req.param('id'))))
-      .get('/:id/export.csv', SETUP, async (c) => download(await exportCsv(deps, c.req.param('id'))))
-      .get('/:id/conflicts', SETUP, async (c) => c.json(await listConflictsOf(deps, c.req.param('id')), 200))
+      .get('/:id/export.xlsx', SETUP, async (c) => download(await exportWorkbook(deps, param(c, 'id'))))
+      .get('/:id/export.csv', SETUP, async (c) => download(await exportCsv(deps, param(c, 'id'))))
+      .get('/:id/conflicts', SETUP, async (c) => c.json(await listConflictsOf(deps, param(c, 'id')), 200))
   )
 }

@@ -1,5 +1,7 @@
+import { LinkToken } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import type { AuthEnv } from '../auth/index.ts'
+import { param } from '../http/params.ts'
 import { anonymousRateLimit } from '../http/rate-limit.ts'
 import { resolveLink } from '../services/campaigns.ts'
 import type { Deps } from '../services/deps.ts'
@@ -12,6 +14,6 @@ import type { Deps } from '../services/deps.ts'
 export function linkRoutes(deps: Deps) {
   return new Hono<AuthEnv>().get('/:token', anonymousRateLimit(deps, 'links'), async (c) => {
     c.header('Cache-Control', 'no-cache')
-    return c.json(await resolveLink(deps, c.req.param('token')), 200)
+    return c.json(await resolveLink(deps, param(c, 'token', LinkToken)), 200)
   })
 }

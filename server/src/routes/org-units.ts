@@ -2,6 +2,7 @@ import { OrgUnitInput, OrgUnitPatch } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import { type AuthEnv, requireRole, STAFF } from '../auth/index.ts'
 import { readJson } from '../http/body.ts'
+import { param } from '../http/params.ts'
 import type { Deps } from '../services/deps.ts'
 import { createUnit, listUnits, patchUnit } from '../services/org-units.ts'
 
@@ -13,6 +14,6 @@ export function orgUnitRoutes(deps: Deps) {
       c.json(await createUnit(deps, await readJson(c, OrgUnitInput, 'settings')), 201),
     )
     .patch('/:id', requireRole('admin', 'evaluator'), async (c) =>
-      c.json(await patchUnit(deps, c.req.param('id'), await readJson(c, OrgUnitPatch, 'settings')), 200),
+      c.json(await patchUnit(deps, param(c, 'id'), await readJson(c, OrgUnitPatch, 'settings')), 200),
     )
 }

@@ -1,8 +1,8 @@
-import { ApiTokenInput, Id } from '@minyi/shared/schemas'
+import { ApiTokenInput } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import { type AuthEnv, currentStaff, requireRole } from '../auth/index.ts'
 import { readJson } from '../http/body.ts'
-import { ProblemError } from '../http/problem.ts'
+import { param } from '../http/params.ts'
 import { createApiToken, listApiTokens, revokeApiToken } from '../services/api-tokens.ts'
 import type { Deps } from '../services/deps.ts'
 
@@ -17,8 +17,6 @@ export function tokenRoutes(deps: Deps) {
       return c.json(await createApiToken(deps, currentStaff(c), name), 201)
     })
     .post('/:id/revoke', async (c) => {
-      const id = c.req.param('id')
-      if (!Id.safeParse(id).success) throw new ProblemError('not_found')
-      return c.json(await revokeApiToken(deps, id), 200)
+      return c.json(await revokeApiToken(deps, param(c, 'id')), 200)
     })
 }

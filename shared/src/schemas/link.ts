@@ -21,6 +21,9 @@ export const PublicCampaign = CampaignDetail.pick({
 }).extend({ communities: z.array(Community) })
 export type PublicCampaign = z.infer<typeof PublicCampaign>
 
+/** The token of a QR link (`/s/<token>`): base62, 16 characters as made, up to 64 accepted. */
+export const LinkToken = z.string().regex(/^[0-9A-Za-z]{16,64}$/, 'expected a link token')
+
 export const LinkResolution = z.object({
   campaign: PublicCampaign,
   communityId: Id,

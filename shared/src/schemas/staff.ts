@@ -79,9 +79,12 @@ export type SessionsRevoked = z.infer<typeof SessionsRevoked>
 export const PasswordReset = z.object({ password: z.string().min(8).max(200) })
 export type PasswordReset = z.infer<typeof PasswordReset>
 
+/** A session's id: the sha256 (hex) of its token, never the token itself. */
+export const SessionId = z.string().regex(/^[0-9a-f]{64}$/, 'expected a session id')
+
 /** A live login session, as an admin sees it before revoking one (a lost phone). */
 export const StaffSession = z.object({
-  id: z.string(),
+  id: SessionId,
   kind: z.enum(['cookie', 'bearer']),
   createdAt: Instant,
   expiresAt: Instant,

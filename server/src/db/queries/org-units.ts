@@ -13,6 +13,8 @@ export async function updateOrgUnit(
   id: string,
   patch: Partial<Pick<OrgUnitRow, 'name' | 'code' | 'population' | 'parent_id'>>,
 ): Promise<boolean> {
+  // An empty patch (`PATCH` with `{}`) would be `UPDATE … SET` with nothing to set: invalid SQL.
+  if (Object.values(patch).every((v) => v === undefined)) return (await getOrgUnit(db, id)) !== undefined
   const r = await db.updateTable('org_units').set(patch).where('id', '=', id).executeTakeFirst()
   return Number(r.numUpdatedRows) > 0
 }
