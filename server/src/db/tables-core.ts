@@ -35,7 +35,7 @@ export interface CampaignsTable {
   id: string
   title: string
   description: string | null
-  /** 'draft' until the first publish; then open/closed follows the window (see services/campaigns.ts). */
+  /** 'draft' until the first publish; then open/closed follows the window (`campaignStatus` in services/campaign-context.ts). */
   status: 'draft' | 'open' | 'closed'
   opens_at: string
   closes_at: string

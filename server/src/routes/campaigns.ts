@@ -15,16 +15,7 @@ import { type AuthEnv, requireRole, STAFF, serverOrigin } from '../auth/index.ts
 import { readJson } from '../http/body.ts'
 import { param, readQuery } from '../http/params.ts'
 import { profileBreakdown } from '../services/breakdown.ts'
-import {
-  createCampaign,
-  getCampaignDetail,
-  getDraft,
-  listCampaignSummaries,
-  listLinks,
-  patchCampaign,
-  publishQuestionnaire,
-  saveDraft,
-} from '../services/campaigns.ts'
+import { createCampaign, getCampaignDetail, listCampaignSummaries, patchCampaign } from '../services/campaigns.ts'
 import { searchComments } from '../services/comments.ts'
 import type { Deps } from '../services/deps.ts'
 import { campaignDevices, communityActivity } from '../services/devices.ts'
@@ -32,7 +23,9 @@ import { verifyChain } from '../services/evidence.ts'
 import { type ExportFile, exportCsv, exportWorkbook } from '../services/exports.ts'
 import { generateHouseholdCodes } from '../services/household-codes.ts'
 import { indicatorFromAggregates, recomputeIndicator } from '../services/indicator.ts'
+import { listLinks } from '../services/links.ts'
 import { campaignProgress } from '../services/progress.ts'
+import { getDraft, publishQuestionnaire, saveDraft } from '../services/questionnaires.ts'
 import { listConflictsOf, listFlagged } from '../services/responses.ts'
 import { reviewResponse } from '../services/reviews.ts'
 import { listCampaignSymposiums, symposiumCount, symposiumLink } from '../services/symposiums.ts'

@@ -3,8 +3,8 @@ import { Hono } from 'hono'
 import type { AuthEnv } from '../auth/index.ts'
 import { param } from '../http/params.ts'
 import { anonymousRateLimit } from '../http/rate-limit.ts'
-import { resolveLink } from '../services/campaigns.ts'
 import type { Deps } from '../services/deps.ts'
+import { resolveLink } from '../services/links.ts'
 
 /**
  * `/api/v1/links/:token`: what a resident's phone needs after scanning a QR code, anonymously. The

@@ -1,4 +1,4 @@
-import type { IndicatorConfig, Question, QuestionnaireContent } from '@minyi/shared/schemas'
+import type { CampaignStatus, IndicatorConfig, Question, QuestionnaireContent } from '@minyi/shared/schemas'
 import {
   type CampaignRow,
   getCampaigns,
@@ -7,6 +7,7 @@ import {
   listVersionNumbers,
   type ScopedCommunityRow,
 } from '../db/queries/campaigns.ts'
+import { ProblemError } from '../http/problem.ts'
 import type { Deps } from './deps.ts'
 
 /** A published questionnaire version, indexed for answer checks. Immutable, so cached for good. */
@@ -100,6 +101,27 @@ export async function loadCampaignContexts(deps: Deps, ids: readonly string[], f
 
 export async function loadCampaignContext(deps: Deps, id: string, fresh = false): Promise<CampaignContext | undefined> {
   return (await loadCampaignContexts(deps, [id], fresh)).get(id)
+}
+
+/** The campaign for a staff request: loaded fresh (a setting just saved shows at once), or 404. */
+export async function requireContext(deps: Deps, id: string): Promise<CampaignContext> {
+  const ctx = await loadCampaignContext(deps, id, true)
+  if (!ctx) throw new ProblemError('not_found')
+  return ctx
+}
+
+/**
+ * The status the contract shows: `draft` until the questionnaire is first published; after that the
+ * window decides (`closed` once closesAt has passed — late answers are still stored and flagged).
+ */
+export function campaignStatus(row: Pick<CampaignRow, 'status' | 'closes_at'>, now: Date): CampaignStatus {
+  if (row.status === 'draft') return 'draft'
+  return now.toISOString() > row.closes_at ? 'closed' : 'open'
+}
+
+/** A community of the campaign as the API shows it. */
+export function communityOut(c: ScopedCommunityRow) {
+  return { id: c.id, code: c.code, name: c.name, population: c.population === null ? null : Number(c.population), parentId: c.parent_id }
 }
 
 async function versionInfo(deps: Deps, questionnaireId: string, version: number): Promise<VersionInfo | undefined> {

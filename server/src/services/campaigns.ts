@@ -2,88 +2,49 @@ import { randomUUID } from 'node:crypto'
 import {
   type CampaignCreate,
   type CampaignDetail,
-  type CampaignLink,
   type CampaignPatch,
-  type CampaignStatus,
   type CampaignSummary,
-  type Channel,
   IndicatorConfig,
-  type LinkResolution,
   PRIVACY_NOTICE,
   type QuestionnaireContent,
-  QuestionnaireContent as QuestionnaireContentSchema,
-  type QuestionnaireVersion,
   TEMPLATE_QUESTIONNAIRE,
 } from '@minyi/shared'
 import { assertConfigFits } from '@minyi/shared/method'
 import {
-  type CampaignRow,
-  getCampaign,
-  getLinkToken,
   getQuestionnaire,
   insertCampaign,
-  insertLinkTokens,
   insertQuestionnaire,
-  insertQuestionnaireVersion,
-  latestVersionNumber,
-  listCampaignCommunities,
   listCampaigns,
-  listLinkTokens,
   replaceCampaignCommunities,
-  type ScopedCommunityRow,
   updateCampaign,
-  updateQuestionnaireDraft,
 } from '../db/queries/campaigns.ts'
 import { getOrgUnits } from '../db/queries/org-units.ts'
 import { inTransaction } from '../db/tx.ts'
 import { ProblemError } from '../http/problem.ts'
-import { type CampaignContext, invalidateCampaign, loadCampaignContext } from './campaign-context.ts'
+import {
+  type CampaignContext,
+  campaignStatus,
+  communityOut,
+  invalidateCampaign,
+  loadCampaignContext,
+  requireContext,
+} from './campaign-context.ts'
 import type { Deps } from './deps.ts'
 import { randomToken } from './hashing.ts'
-import { assertShowIfRule, withConfigCheck } from './method-errors.ts'
+import { ensureLinks } from './links.ts'
+import { withConfigCheck } from './method-errors.ts'
+import { draftOf, versionOut } from './questionnaires.ts'
 
-/** Channels that get a printed QR link per community. Door and paper are collected by logged-in workers. */
-const LINK_CHANNELS: Channel[] = ['qr']
-
-/**
- * The status the contract shows: `draft` until the questionnaire is first published; after that the
- * window decides (`closed` once closesAt has passed — late answers are still stored and flagged).
- */
-export function campaignStatus(row: Pick<CampaignRow, 'status' | 'closes_at'>, now: Date): CampaignStatus {
-  if (row.status === 'draft') return 'draft'
-  return now.toISOString() > row.closes_at ? 'closed' : 'open'
-}
+// Campaigns: the list, the detail staff see, creating one (with its questionnaire draft and QR links)
+// and changing its settings. The questionnaire is in questionnaires.ts, the QR links in links.ts.
 
 export async function listCampaignSummaries(deps: Deps): Promise<CampaignSummary[]> {
   const now = deps.now()
   return (await listCampaigns(deps.db.db)).map((r) => ({ id: r.id, title: r.title, status: campaignStatus(r, now) }))
 }
 
-export async function requireContext(deps: Deps, id: string): Promise<CampaignContext> {
-  const ctx = await loadCampaignContext(deps, id, true)
-  if (!ctx) throw new ProblemError('not_found')
-  return ctx
-}
-
-function communityOut(c: ScopedCommunityRow) {
-  return { id: c.id, code: c.code, name: c.name, population: c.population === null ? null : Number(c.population), parentId: c.parent_id }
-}
-
-function versionOut(ctx: CampaignContext): QuestionnaireVersion | null {
-  const v = ctx.latest
-  if (!v) return null
-  return {
-    questionnaireId: ctx.row.questionnaire_id,
-    version: v.version,
-    publishedAt: v.publishedAt,
-    title: v.content.title,
-    ...(v.content.intro ? { intro: v.content.intro } : {}),
-    questions: v.questions,
-  }
-}
-
 /** `GET /api/v1/campaigns/:id`; the door-number salt is added for staff (the worker app hashes with it). */
-export function campaignDetail(ctx: CampaignContext, now: Date): CampaignDetail & { householdSalt: string } {
+function campaignDetail(ctx: CampaignContext, now: Date): CampaignDetail & { householdSalt: string } {
   const quotas: Record<string, number> = {}
   for (const c of ctx.communities.values()) if (c.quota !== null) quotas[c.id] = Number(c.quota)
   const row = ctx.row
@@ -170,22 +131,6 @@ export async function createCampaign(deps: Deps, input: CampaignCreate): Promise
   return id
 }
 
-async function ensureLinks(trx: Parameters<typeof insertLinkTokens>[0], campaignId: string, communityIds: string[], at: string) {
-  await insertLinkTokens(
-    trx,
-    communityIds.flatMap((communityId) =>
-      LINK_CHANNELS.map((channel) => ({
-        token: randomToken(16),
-        campaign_id: campaignId,
-        community_id: communityId,
-        channel,
-        symposium_id: null,
-        created_at: at,
-      })),
-    ),
-  )
-}
-
 export async function patchCampaign(deps: Deps, id: string, patch: CampaignPatch): Promise<void> {
   const ctx = await requireContext(deps, id)
   const opensAt = patch.opensAt ?? ctx.row.opens_at
@@ -223,93 +168,4 @@ export async function patchCampaign(deps: Deps, id: string, patch: CampaignPatch
     }
   })
   invalidateCampaign(deps, id)
-}
-
-async function draftOf(deps: Deps, ctx: CampaignContext): Promise<QuestionnaireContent> {
-  const q = await getQuestionnaire(deps.db.db, ctx.row.questionnaire_id)
-  if (!q) throw new ProblemError('not_found')
-  return JSON.parse(q.draft_json) as QuestionnaireContent
-}
-
-export async function getDraft(deps: Deps, id: string): Promise<QuestionnaireContent> {
-  return draftOf(deps, await requireContext(deps, id))
-}
-
-export async function saveDraft(deps: Deps, id: string, content: QuestionnaireContent): Promise<void> {
-  const ctx = await requireContext(deps, id)
-  assertShowIfRule(content.questions)
-  withConfigCheck(() => assertConfigFits(ctx.config, content.questions))
-  await updateQuestionnaireDraft(deps.db.db, ctx.row.questionnaire_id, JSON.stringify(content), deps.now().toISOString())
-}
-
-/** Makes the draft the next immutable version; the first publish opens the campaign. */
-export async function publishQuestionnaire(deps: Deps, id: string): Promise<{ version: number; publishedAt: string }> {
-  const ctx = await requireContext(deps, id)
-  // Re-parse: a draft stored by an older release gets today's defaults before it is frozen.
-  const content = QuestionnaireContentSchema.parse(await draftOf(deps, ctx))
-  // Also here: a draft saved before the rule existed is refused rather than frozen.
-  assertShowIfRule(content.questions)
-  withConfigCheck(() => assertConfigFits(ctx.config, content.questions))
-  const at = deps.now().toISOString()
-  const version = await inTransaction(deps.db, async (trx) => {
-    const next = (await latestVersionNumber(trx, ctx.row.questionnaire_id)) + 1
-    await insertQuestionnaireVersion(trx, {
-      questionnaire_id: ctx.row.questionnaire_id,
-      version: next,
-      content_json: JSON.stringify(content),
-      published_at: at,
-    })
-    const row = await getCampaign(trx, id)
-    if (row?.status === 'draft') await updateCampaign(trx, id, { status: 'open', published_at: at, updated_at: at })
-    return next
-  })
-  invalidateCampaign(deps, id)
-  return { version, publishedAt: at }
-}
-
-/** The QR links (PUBLIC_URL, or the request's origin, + `/s/<token>`). */
-export async function listLinks(deps: Deps, id: string, origin: string): Promise<CampaignLink[]> {
-  await requireContext(deps, id)
-  const base = deps.env.PUBLIC_URL?.replace(/\/$/, '') ?? origin
-  return (await listLinkTokens(deps.db.db, id)).map((t) => ({
-    communityId: t.community_id,
-    channel: t.channel,
-    url: `${base}/s/${t.token}`,
-  }))
-}
-
-export function linkUrl(deps: Deps, origin: string, token: string): string {
-  return `${deps.env.PUBLIC_URL?.replace(/\/$/, '') ?? origin}/s/${token}`
-}
-
-/** The resident's view of a QR link: the campaign's public part and the one community the link stands for. */
-export async function resolveLink(deps: Deps, token: string): Promise<LinkResolution> {
-  const link = token.length <= 64 ? await getLinkToken(deps.db.db, token) : undefined
-  if (!link) throw new ProblemError('not_found')
-  const ctx = await loadCampaignContext(deps, link.campaign_id)
-  const community = ctx?.communities.get(link.community_id)
-  if (!ctx || !community) throw new ProblemError('not_found')
-  const detail = campaignDetail(ctx, deps.now())
-  return {
-    campaign: {
-      id: detail.id,
-      title: detail.title,
-      ...(detail.description ? { description: detail.description } : {}),
-      status: detail.status,
-      opensAt: detail.opensAt,
-      closesAt: detail.closesAt,
-      publishedAt: detail.publishedAt,
-      questionnaire: detail.questionnaire,
-      privacyNotice: PRIVACY_NOTICE,
-      communities: [communityOut(community)],
-    },
-    communityId: link.community_id,
-    channel: link.channel,
-    symposiumId: link.symposium_id,
-  }
-}
-
-/** Communities of a campaign, for the indicator (population and quota). */
-export async function scopedCommunities(deps: Deps, id: string): Promise<ScopedCommunityRow[]> {
-  return listCampaignCommunities(deps.db.db, [id])
 }

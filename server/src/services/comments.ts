@@ -1,7 +1,7 @@
 import type { Comment, CommentPage } from '@minyi/shared/schemas'
 import { pageResponsesNewestFirst } from '../db/queries/responses.ts'
 import { storedAnswers } from './answers.ts'
-import { requireContext } from './campaigns.ts'
+import { requireContext } from './campaign-context.ts'
 import type { Deps } from './deps.ts'
 
 const PAGE = 2000

@@ -1,7 +1,7 @@
 import type { CampaignDevice, CommunityActivity } from '@minyi/shared/schemas'
 import { listCommunityActivity } from '../db/queries/activity.ts'
 import { listCampaignDevices } from '../db/queries/devices.ts'
-import { requireContext } from './campaigns.ts'
+import { requireContext } from './campaign-context.ts'
 import type { Deps } from './deps.ts'
 
 /** Devices that sent to this campaign; `unsent` keeps those still reporting a non-empty outbox (C2). */

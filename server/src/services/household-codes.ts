@@ -2,9 +2,10 @@ import { HOUSEHOLD_CODE_PREFIX, type HouseholdCodeBatch } from '@minyi/shared/sc
 import { getLinkTokenFor } from '../db/queries/campaigns.ts'
 import { insertHouseholdCodes } from '../db/queries/household-codes.ts'
 import { ProblemError } from '../http/problem.ts'
-import { linkUrl, requireContext } from './campaigns.ts'
+import { requireContext } from './campaign-context.ts'
 import type { Deps } from './deps.ts'
 import { randomToken, sha256Hex } from './hashing.ts'
+import { linkUrl } from './links.ts'
 
 /**
  * Prints-once household codes (入户码): each slip is the community's QR link with `?h=<code>`; the

@@ -2,7 +2,7 @@ import { flagsOfKey } from '@minyi/shared/method'
 import type { Exclusion, FlaggedResponse } from '@minyi/shared/schemas'
 import { listConflicts, listFlaggedResponses } from '../db/queries/responses.ts'
 import { storedAnswers } from './answers.ts'
-import { requireContext } from './campaigns.ts'
+import { requireContext } from './campaign-context.ts'
 import type { Deps } from './deps.ts'
 
 /** Flagged or excluded responses for the review screen (C5), newest first. */

@@ -2,9 +2,10 @@ import type { SymposiumCount, SymposiumLink, SymposiumSummary } from '@minyi/sha
 import { insertLinkTokens } from '../db/queries/campaigns.ts'
 import { countSheets, getSymposium, getSymposiumLink, getSymposiumLinks, listSymposiums } from '../db/queries/symposiums.ts'
 import { ProblemError } from '../http/problem.ts'
-import { linkUrl, requireContext } from './campaigns.ts'
+import { requireContext } from './campaign-context.ts'
 import type { Deps } from './deps.ts'
 import { randomToken } from './hashing.ts'
+import { linkUrl } from './links.ts'
 
 // C4 symposiums (座谈会) as staff see them: created offline by a recorder through sync (kind
 // `symposium`), listed here with the rating sheets received, each with its own QR link, and a live
