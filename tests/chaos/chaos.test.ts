@@ -9,7 +9,7 @@ import { checkRun, Staff, sqliteReader } from './lib/verify.ts'
 // The short form of `pnpm chaos` (300 responses, one kill, SQLite); the full runs and their figures
 // are in docs/RELIABILITY.md.
 describe('chaos (short form)', () => {
-  it('should store every response exactly once and empty every outbox when requests drop, answers are lost and the server is SIGKILLed', async () => {
+  it('should store every response and visit exactly once and empty every outbox when requests drop, answers are lost and the server is SIGKILLed', async () => {
     const r = await runChaos({ db: 'sqlite', responses: 300, devices: 3, kills: 1, seed: 11 })
     // The faults really happened (a run without them would prove nothing).
     expect(r.proxy.dropped).toBeGreaterThan(10)
@@ -18,6 +18,8 @@ describe('chaos (short form)', () => {
     expect(r.problems).toEqual([])
     expect(r).toMatchObject({ sent: 300, stored: 300, lost: 0, duplicated: 0, unexpected: 0, outboxLeft: 0, attentionLeft: 0 })
     expect(r.chain).toEqual({ ok: true, length: 300 })
+    // A signed-in worker's phone recorded door visits through the same faults.
+    expect(r.visits).toEqual({ sent: 75, stored: 75, lost: 0, duplicated: 0, unexpected: 0 })
     expect(r.aggregatesEqualRecompute).toBe(true)
   }, 120_000)
 

@@ -4,6 +4,7 @@
 // response is stored exactly once, every outbox is empty, the kept aggregates equal a full
 // recomputation and the evidence chain verifies. Exit status 1 when any check fails.
 // Options: --responses N (2000 per database), --devices N (4), --kills N (3), --db sqlite|postgres|both,
+// --visits N (a quarter of --responses: door visits by one signed-in worker's phone),
 // --speedup N (10: the devices' retry timers run N times faster), --rate N (40 responses/s), --seed N.
 import { type ChaosResult, runChaos } from './lib/chaos-run.ts'
 
@@ -35,12 +36,17 @@ for (const db of dbs) {
   console.log(
     `chaos[${db}]: chain ${r.chain.ok ? 'verifies' : 'BROKEN'} (${r.chain.length} entries), aggregates ${r.aggregatesEqualRecompute ? '=' : '≠'} recomputation, outboxes ${r.outboxLeft} left, needs-attention ${r.attentionLeft}, conflicts ${r.conflicts}`,
   )
-  console.log(`chaos[${db}]: ${r.sent} sent, ${r.stored} stored, ${r.lost} lost, ${r.duplicated} duplicated, ${r.kills} kills`)
+  console.log(
+    `chaos[${db}]: responses ${r.sent} sent, ${r.stored} stored; visits ${r.visits.sent} sent, ${r.visits.stored} stored, ${r.visits.duplicated + r.visits.unexpected} extra`,
+  )
+  console.log(
+    `chaos[${db}]: ${r.sent + r.visits.sent} sent, ${r.stored + r.visits.stored} stored, ${r.lost + r.visits.lost} lost, ${r.duplicated + r.visits.duplicated} duplicated, ${r.kills} kills`,
+  )
   for (const problem of r.problems) console.log(`chaos[${db}]: FAIL ${problem}`)
   if (r.problems.length > 0) failed = true
 }
 const sum = (f: (r: ChaosResult) => number) => results.reduce((n, r) => n + f(r), 0)
 console.log(
-  `chaos: ${sum((r) => r.sent)} sent, ${sum((r) => r.stored)} stored, ${sum((r) => r.lost)} lost, ${sum((r) => r.duplicated)} duplicated, ${sum((r) => r.kills)} kills`,
+  `chaos: ${sum((r) => r.sent + r.visits.sent)} sent, ${sum((r) => r.stored + r.visits.stored)} stored, ${sum((r) => r.lost + r.visits.lost)} lost, ${sum((r) => r.duplicated + r.visits.duplicated)} duplicated, ${sum((r) => r.kills)} kills`,
 )
 process.exit(failed ? 1 : 0)

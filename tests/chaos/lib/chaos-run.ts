@@ -1,16 +1,18 @@
 import { join } from 'node:path'
 import { rng } from '../../support/data.ts'
 import { createTestDatabase } from '../../support/pg.ts'
-import { responseMaker, SimDevice } from './devices.ts'
+import { responseMaker, SimDevice, visitMaker } from './devices.ts'
 import { CHAOS_FAULTS, FaultProxy, type ProxyStats } from './proxy.ts'
 import { Cluster } from './scaleout.ts'
-import { checkRun, pgReader, type RunCheck, Staff, sqliteReader } from './verify.ts'
+import { checkRun, checkVisits, pgReader, type RunCheck, Staff, sqliteReader } from './verify.ts'
 
 export interface ChaosOptions {
   db: 'sqlite' | 'postgres'
   /** Responses made by all devices together. */
   responses: number
   devices: number
+  /** Door visits (kind `visit`) one worker's phone records meanwhile (default: a quarter of `responses`). */
+  visits?: number
   /** SIGKILLs of a server process (each followed by a restart). */
   kills: number
   /** How many times faster the devices' retry timers run. */
@@ -24,6 +26,7 @@ export interface ChaosOptions {
 }
 
 export interface ChaosResult extends RunCheck {
+  visits: Awaited<ReturnType<typeof checkVisits>>
   db: 'sqlite' | 'postgres'
   kills: number
   appRestarts: number
@@ -55,6 +58,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     env: { RATE_LIMIT_ANON: '1000000' },
   })
   const devices: SimDevice[] = []
+  let worker: SimDevice | null = null
   let proxy: FaultProxy | null = null
   let appRestarts = 0
   try {
@@ -64,6 +68,19 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     const proxyStats = proxy.stats
     const proxyUrl = await proxy.listen()
     for (let d = 0; d < opts.devices; d++) devices.push(new SimDevice(`d${d}`, `${proxyUrl}/api/v1/sync`, speedup))
+    // A worker's phone, signed in (bearer token), records door visits through the same faults.
+    const visitsTotal = opts.visits ?? Math.round(opts.responses / 4)
+    if (visitsTotal > 0) {
+      await staff.send('POST', '/api/v1/staff', {
+        name: 'Chaos worker',
+        login: 'chaos-worker',
+        role: 'worker',
+        communityIds: target.communityIds,
+        password: 'chaos-worker-password',
+      })
+      const signedIn = await Staff.login(cluster.url, 'chaos-worker-password', 'chaos-worker')
+      worker = new SimDevice('worker', `${proxyUrl}/api/v1/sync`, speedup, signedIn.fetch)
+    }
     log(
       `chaos[${opts.db}]: ${opts.devices} devices → fault proxy (drop ${CHAOS_FAULTS.drop * 100}%, lose answer ${CHAOS_FAULTS.loseAnswer * 100}%, late copy ${CHAOS_FAULTS.late * 100}%, delay ≤${CHAOS_FAULTS.maxDelayMs} ms each way) → ${cluster.dialect === 'postgres' ? `nginx → ${cluster.instances.length} instances → PostgreSQL` : 'server → SQLite'}`,
     )
@@ -83,6 +100,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
         await device.submit(makers[d]!())
       }
     })
+    const makeVisit = visitMaker(target, (opts.seed ?? 7) * 100 + 99)
+    const visiting = (async () => {
+      if (!worker) return
+      const gap = produceMs / visitsTotal
+      for (let i = 0; i < visitsTotal; i++) {
+        await sleep(gap * (0.5 + random()))
+        await worker.recordVisit(makeVisit())
+      }
+    })()
     const killing = (async () => {
       const t0 = performance.now()
       for (let k = 0; k < opts.kills; k++) {
@@ -111,28 +137,31 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       })
     }, 5_000)
     try {
-      await Promise.all([...producing, killing])
+      await Promise.all([...producing, visiting, killing])
 
       // Drain: the faults stay on; triggers (page visible, network back) flush each device until empty.
       const drainStart = performance.now()
       const deadline = Date.now() + (opts.drainTimeoutMs ?? 180_000)
+      const phones = worker ? [...devices, worker] : devices
       for (;;) {
-        const counts = await Promise.all(devices.map((d) => d.counts()))
+        const counts = await Promise.all(phones.map((d) => d.counts()))
         if (counts.every((c) => c.outbox === 0)) break
         if (Date.now() > deadline) break
-        await Promise.all(devices.map((d) => d.flush().catch(() => null)))
+        await Promise.all(phones.map((d) => d.flush().catch(() => null)))
         await sleep(200)
       }
       const drainSeconds = (performance.now() - drainStart) / 1000
       // Late copies still on their way reach the server before anything is counted.
       await proxy.close()
       proxy = null
-      const counts = await Promise.all(devices.map((d) => d.counts()))
+      const counts = await Promise.all(phones.map((d) => d.counts()))
       const sentIds = devices.flatMap((d) => d.saved)
       const reader = pgDb ? pgReader(pgDb.url) : sqliteReader(join(cluster.dir, 'minyi.sqlite'))
       let check: RunCheck
+      let visits: Awaited<ReturnType<typeof checkVisits>>
       try {
         check = await checkRun(staff, reader, target.campaignId, sentIds)
+        visits = await checkVisits(reader, target.campaignId, worker?.saved ?? [])
       } finally {
         await reader.close()
       }
@@ -140,9 +169,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       const attentionLeft = counts.reduce((n, c) => n + c.attention, 0)
       if (outboxLeft > 0) check.problems.push(`${outboxLeft} responses still in outboxes`)
       if (attentionLeft > 0) check.problems.push(`${attentionLeft} responses in needs-attention boxes (rejected)`)
+      if (visits.lost > 0) check.problems.push(`${visits.lost} sent visits are not stored`)
+      if (visits.duplicated + visits.unexpected > 0)
+        check.problems.push(`visits: ${visits.duplicated} duplicated, ${visits.unexpected} unexpected`)
       if (cluster.kills < opts.kills) check.problems.push(`only ${cluster.kills} kills`)
       return {
         ...check,
+        visits,
         db: opts.db,
         kills: cluster.kills,
         appRestarts,
@@ -158,6 +191,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   } finally {
     if (proxy) await proxy.close()
     for (const d of devices) d.stop()
+    worker?.stop()
     await cluster.stop()
     await pgDb?.drop()
   }

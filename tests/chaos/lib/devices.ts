@@ -1,10 +1,11 @@
-import type { ResponseItem } from '@minyi/shared/schemas'
+import { type ResponseItem, type VisitItem, VisitItem as VisitItemSchema } from '@minyi/shared/schemas'
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb'
 import { type MinyiDb, openDb } from '../../../client/src/db/index.ts'
 import { type FlushOutcome, SyncEngine } from '../../../client/src/sync/engine.ts'
 import { saveResponse } from '../../../client/src/sync/outbox.ts'
 import { fetchTransport } from '../../../client/src/sync/transport.ts'
 import { makeItems } from '../../bench/lib/data.ts'
+import { rng, uuidv7 } from '../../support/data.ts'
 
 /** Where the simulated residents answer: the campaign, its published version and its communities. */
 export interface Target {
@@ -56,6 +57,18 @@ export class SimDevice {
     void this.engine.flush().catch(() => undefined)
   }
 
+  /**
+   * A worker records a door visit (kind `visit`). The client has no visit outbox function yet (the
+   * worker app's client side is being built), so the item goes into the same outbox table the engine
+   * drains, as that function will put it; the engine sends any queued item as it is.
+   */
+  async recordVisit(item: VisitItem): Promise<void> {
+    const parsed = VisitItemSchema.parse(item)
+    await this.db.outbox.put({ id: parsed.id, queuedAt: Date.now(), item: parsed as unknown as ResponseItem })
+    this.saved.push(parsed.id)
+    void this.engine.flush().catch(() => undefined)
+  }
+
   /** A trigger (the page becomes visible, the network comes back): flush now and wait for it. */
   flush(): Promise<FlushOutcome> {
     return this.engine.flush()
@@ -92,5 +105,27 @@ export function responseMaker(target: Target, seed: number): () => ResponseItem 
     const communityId = target.communityIds[n % target.communityIds.length] ?? ''
     const [item] = makeItems(1, { ...target, communityIds: [communityId] }, Date.now(), seed * 1_000_003 + n++)
     return item!
+  }
+}
+
+const OUTCOMES = ['completed', 'not_home', 'refused', 'revisit'] as const
+
+/** Door visits by a worker to random households of the target's communities, outcomes in turn. */
+export function visitMaker(target: Target, seed: number): () => VisitItem {
+  const random = rng(seed)
+  let n = 0
+  return () => {
+    const key = Array.from({ length: 64 }, () => Math.floor(random() * 16).toString(16)).join('')
+    const at = Date.now() - Math.floor(random() * 1000)
+    return {
+      kind: 'visit',
+      id: uuidv7(at),
+      campaignId: target.campaignId,
+      communityId: target.communityIds[n % target.communityIds.length] ?? '',
+      householdKey: key,
+      outcome: OUTCOMES[n++ % OUTCOMES.length]!,
+      visitedAt: new Date(at).toISOString(),
+      responseId: null,
+    }
   }
 }

@@ -12,15 +12,24 @@ export class Staff {
     private readonly token: string,
   ) {}
 
-  static async login(base: string, password = 'admin-test-password'): Promise<Staff> {
+  static async login(base: string, password = 'admin-test-password', login = 'admin'): Promise<Staff> {
     const r = await fetch(`${base}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login: 'admin', password }),
+      body: JSON.stringify({ login, password }),
     })
     if (!r.ok) throw new Error(`login: ${r.status} ${await r.text()}`)
     const { token } = (await r.json()) as { token: string }
     return new Staff(base, token)
+  }
+
+  /** A `fetch` that presents this session's bearer token (a worker's phone signed in). */
+  get fetch(): typeof fetch {
+    return (input, init = {}) => {
+      const headers = new Headers(init.headers)
+      headers.set('authorization', `Bearer ${this.token}`)
+      return fetch(input, { ...init, headers })
+    }
   }
 
   /** The same session, asked of another server (a restored or migrated copy of the database). */
@@ -151,5 +160,20 @@ export async function checkRun(staff: Staff, reader: DbReader, campaignId: strin
     chain: { ok: chain.ok, length: chain.length },
     aggregatesEqualRecompute,
     problems,
+  }
+}
+
+/** Each sent visit stored exactly once (one `visits` row), and none that no phone sent. */
+export async function checkVisits(reader: DbReader, campaignId: string, sentIds: string[]) {
+  if (!UUID.test(campaignId)) throw new Error(`bad campaign id ${campaignId}`)
+  const rows = await reader.rows<{ id: string }>(`select id from visits where campaign_id = '${campaignId}'`)
+  const stored = new Set(rows.map((r) => r.id))
+  const sent = new Set(sentIds)
+  return {
+    sent: sent.size,
+    stored: [...sent].filter((id) => stored.has(id)).length,
+    lost: [...sent].filter((id) => !stored.has(id)).length,
+    duplicated: rows.length - stored.size,
+    unexpected: [...stored].filter((id) => !sent.has(id)).length,
   }
 }
