@@ -89,4 +89,8 @@ export function createApp({ env, db, now = () => new Date() }: AppDeps) {
   return app
 }
 
+/**
+ * The API's type, for Hono's typed client (`hc<AppType>`) and OpenAPI tooling outside this repo.
+ * @public (knip: kept though nothing here imports it)
+ */
 export type AppType = ReturnType<typeof createApp>

@@ -79,8 +79,6 @@ export function readAnswer<S extends z.ZodType>(schema: S, data: unknown, status
   return parsed.data
 }
 
-export type Api = ReturnType<typeof createApi>
-
 /** The API over `fetchFn`; `onSignedOut` runs when a call finds the session gone (401). */
 export function createApi(fetchFn: typeof fetch, onSignedOut: () => void) {
   /** Sends one request; resolves with the JSON body of a 2xx answer (undefined for 204). */

@@ -1,5 +1,5 @@
 // The auth kit for routes: `new Hono<AuthEnv>()`, `requireRole('evaluator', 'admin', 'readonly')`,
-// `c.get('principal')`, `canAccessCommunity(principal, id)`. Mounted once in app.ts with `authenticate`.
+// `c.get('principal')`. Mounted once in app.ts with `authenticate`; principals and their rights are in principal.ts.
 export { authenticate, currentStaff, requireRole, STAFF } from './middleware.ts'
-export { type Access, type AuthEnv, type AuthVariables, canAccessCommunity, type Principal, type StaffPrincipal } from './principal.ts'
+export type { AuthEnv } from './principal.ts'
 export { clientIp, serverOrigin } from './request.ts'

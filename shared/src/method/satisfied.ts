@@ -37,8 +37,3 @@ export function resolveSatisfiedSet(set: SatisfiedSet, scale: Scale): ResolvedSa
   const best = scale.options.slice(0, k)
   return { k, scores: best.map((o) => o.score), labels: best.map((o) => o.label.zh) }
 }
-
-/** How many best options a satisfied set names, without a scale (explicit scores: their count). */
-export function satisfiedSetSize(set: SatisfiedSet): number {
-  return typeof set === 'string' ? Number(set.slice(3)) : new Set(set).size
-}

@@ -43,8 +43,3 @@ export function ratingQuestions(questions: readonly Question[]): RatingQuestion[
 export function overallQuestion(questions: readonly Question[]): RatingQuestion | undefined {
   return ratingQuestions(questions).find((q) => q.overall)
 }
-
-/** Scores of the scale's `k` best options. */
-export function topScores(scale: Scale, k: number): number[] {
-  return scale.options.slice(0, k).map((o) => o.score)
-}

@@ -89,7 +89,6 @@ export const Question = z.discriminatedUnion('type', [
   NumberQuestion,
 ])
 export type Question = z.infer<typeof Question>
-export type QuestionInput = z.input<typeof Question>
 export type RatingQuestion = z.infer<typeof RatingQuestion>
 
 export const QuestionnaireContent = z

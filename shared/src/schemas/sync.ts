@@ -27,14 +27,12 @@ export const SyncRequest = z.object({
 })
 export type SyncRequest = z.infer<typeof SyncRequest>
 
-/** The kinds of sync item, each with its own schema; an item of another kind is `rejected` with `unknown_kind`. */
-export const SYNC_ITEM_KINDS = ['response', 'symposium', 'visit'] as const
-export type SyncItemKind = (typeof SYNC_ITEM_KINDS)[number]
-
-/** One item of `items[]`: a questionnaire, a symposium record or a door-to-door visit. */
+/**
+ * One item of `items[]`: a questionnaire, a symposium record or a door-to-door visit, each kind with
+ * its own schema; an item of another kind is `rejected` with `unknown_kind`.
+ */
 export const SyncItem = z.union([ResponseItem, SymposiumItem, VisitItem])
 export type SyncItem = z.infer<typeof SyncItem>
-export type SyncItemInput = z.input<typeof SyncItem>
 
 export const SYNC_STATUSES = ['created', 'duplicate', 'conflict', 'rejected'] as const
 export const SyncStatus = z.enum(SYNC_STATUSES)

@@ -8,16 +8,9 @@ import { z } from './zod.ts'
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
-// biome-ignore lint/suspicious/noControlCharactersInRegex: as above, every occurrence
-const FORBIDDEN_ALL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
 
 export function isCleanText(s: string): boolean {
   return !FORBIDDEN.test(s)
-}
-
-/** What the rule forbids, removed: for the client's text inputs, so what a person typed is saved clean. */
-export function cleanText(s: string): string {
-  return s.replace(FORBIDDEN_ALL, '')
 }
 
 /** The path of the first string in `value` (a value or an object key) that breaks the rule, or null. */

@@ -1,8 +1,6 @@
 // Synthetic responses for the ingest and indicator benchmarks: ten rating answers each (the template's
 // nine items + overall), realistic spread, a device per batch.
 
-export { RATED_IDS, rng, uuidv7 } from '../../support/data.ts'
-
 import { RATED_IDS, rng, uuidv7 } from '../../support/data.ts'
 
 export interface BenchItem {

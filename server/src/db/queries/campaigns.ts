@@ -121,10 +121,6 @@ export function getVersion(db: Kysely<Database>, questionnaireId: string, versio
     .executeTakeFirst()
 }
 
-export function listVersions(db: Kysely<Database>, questionnaireId: string): Promise<QuestionnaireVersionRow[]> {
-  return db.selectFrom('questionnaire_versions').selectAll().where('questionnaire_id', '=', questionnaireId).orderBy('version').execute()
-}
-
 // ---- link tokens
 
 export async function insertLinkTokens(db: Kysely<Database>, rows: LinkTokenRow[]): Promise<void> {

@@ -32,16 +32,3 @@ export function getHouseholdCode(db: Kysely<Database>, campaignId: string, codeH
     .where('campaign_id', '=', campaignId)
     .executeTakeFirst()
 }
-
-export async function countHouseholdCodes(
-  db: Kysely<Database>,
-  campaignId: string,
-): Promise<{ community_id: string; total: number; used: number }[]> {
-  const rows = await db
-    .selectFrom('household_codes')
-    .select((eb) => ['community_id', eb.fn.countAll<number>().as('total'), eb.fn.count<number>('used_at').as('used')])
-    .where('campaign_id', '=', campaignId)
-    .groupBy('community_id')
-    .execute()
-  return rows.map((r) => ({ community_id: r.community_id, total: Number(r.total), used: Number(r.used) }))
-}

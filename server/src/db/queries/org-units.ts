@@ -35,11 +35,3 @@ export async function getOrgUnits(db: Kysely<Database>, ids: readonly string[]):
   if (ids.length === 0) return []
   return db.selectFrom('org_units').selectAll().where('id', 'in', ids).execute()
 }
-
-export async function countOrgUnits(db: Kysely<Database>): Promise<number> {
-  const r = await db
-    .selectFrom('org_units')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow()
-  return Number(r.n)
-}

@@ -113,10 +113,6 @@ export async function insertReview(db: Kysely<Database>, row: Selectable<Respons
   await db.insertInto('response_reviews').values(row).execute()
 }
 
-export function listReviews(db: Kysely<Database>, responseId: string): Promise<Selectable<ResponseReviewsTable>[]> {
-  return db.selectFrom('response_reviews').selectAll().where('response_id', '=', responseId).orderBy('at').execute()
-}
-
 /** Adds to the per-(campaign, household key) counters; returns the totals after this batch. */
 export async function bumpHouseholdCounts(
   db: Kysely<Database>,
@@ -180,15 +176,6 @@ function pageById<C extends keyof ResponseRow & string>(
 /** Page through a campaign's responses by id (stable order, bounded memory). */
 export function pageCampaignResponses(db: Kysely<Database>, campaignId: string, afterId: string, limit: number) {
   return pageById(db, TALLY_COLUMNS, campaignId, afterId, limit)
-}
-
-export async function countCampaignResponses(db: Kysely<Database>, campaignId: string): Promise<number> {
-  const r = await db
-    .selectFrom('responses')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('campaign_id', '=', campaignId)
-    .executeTakeFirstOrThrow()
-  return Number(r.n)
 }
 
 function cmp(a: string, b: string): number {
