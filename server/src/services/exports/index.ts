@@ -1,0 +1,90 @@
+import type { Deps } from '../deps.ts'
+import { verifyChain } from '../evidence.ts'
+import { type Cell, neutralise, responseCells, responseHeader } from './cells.ts'
+import { loadExportData, responsePages } from './data.ts'
+import { type ExportFile, fileName, streamed } from './file.ts'
+import {
+  type AddSheet,
+  channelsSheet,
+  communitiesSheet,
+  indicatorSheet,
+  itemsSheet,
+  methodSheet,
+  responsesSheet,
+  reviewsSheet,
+  type SheetWriter,
+  symposiumsSheet,
+} from './sheets.ts'
+
+export type { ExportFile } from './file.ts'
+
+/*
+ * C5 exports: the responses as CSV, and the XLSX workbook an evaluator attaches to the report.
+ *  1. data.ts    the campaign, its indicator, the answer columns (every version's) and community names, read once;
+ *  2. cells.ts   a response's columns (shared by the CSV and the 答卷 sheet), every typed text neutralised
+ *                against spreadsheet formula injection;
+ *  3. sheets.ts  one function per sheet, written in the order of SHEETS below;
+ *  4. file.ts    the file name and the stream: both exports go out page by page, in bounded memory.
+ */
+
+/** The workbook's sheets, in order. */
+const SHEETS: readonly SheetWriter[] = [
+  indicatorSheet,
+  methodSheet,
+  communitiesSheet,
+  channelsSheet,
+  itemsSheet,
+  responsesSheet,
+  reviewsSheet,
+  symposiumsSheet,
+]
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break; text neutralised. */
+function csvField(v: Cell): string {
+  if (v === null) return ''
+  const s = typeof v === 'number' ? String(v) : neutralise(v)
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
+}
+
+/** `GET /api/v1/campaigns/:id/export.csv`: every response, one row each, UTF-8 with a BOM (Excel opens it as UTF-8). */
+export async function exportCsv(deps: Deps, campaignId: string): Promise<ExportFile> {
+  const d = await loadExportData(deps, campaignId)
+  const body = streamed(async (out) => {
+    const line = (cells: Cell[]) => `${cells.map(csvField).join(',')}\r\n`
+    out.write(`\uFEFF${line(responseHeader(d))}`)
+    for await (const page of responsePages(deps, campaignId)) {
+      if (!out.write(page.map((r) => line(responseCells(d, r))).join(''))) await new Promise((r) => out.once('drain', r))
+    }
+    out.end()
+  })
+  return { filename: fileName(d.ctx.row.title, 'csv'), contentType: 'text/csv; charset=utf-8', body }
+}
+
+/**
+ * `GET /api/v1/campaigns/:id/export.xlsx`: indicator, method (config, formulas, evidence check),
+ * communities, channels, items, every response, review decisions and symposiums. Written with
+ * exceljs' streaming writer (rows are flushed as they are committed).
+ */
+export async function exportWorkbook(deps: Deps, campaignId: string): Promise<ExportFile> {
+  const d = await loadExportData(deps, campaignId)
+  const chain = await verifyChain(deps, campaignId)
+  const { default: ExcelJS } = await import('exceljs')
+  const body = streamed(async (out) => {
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
+    wb.creator = 'minyi'
+    wb.created = new Date()
+    const add: AddSheet = (name, header, widths) => {
+      const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] })
+      ws.columns = header.map((h, i) => ({ header: h, width: widths[i] ?? 14 }))
+      ws.getRow(1).font = { bold: true }
+      return ws
+    }
+    for (const write of SHEETS) await write(add, { deps, campaignId, d, chain })
+    await wb.commit()
+  })
+  return {
+    filename: fileName(d.ctx.row.title, 'xlsx'),
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    body,
+  }
+}

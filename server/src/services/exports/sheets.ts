@@ -1,0 +1,234 @@
+import { ATTENDEE_LABELS, labelOf } from '@minyi/shared/labels'
+import { formatRate, reportParagraph } from '@minyi/shared/method'
+import type { ChainVerdict, Indicator } from '@minyi/shared/schemas'
+import { shanghaiDateTime } from '@minyi/shared/time'
+import type { Worksheet } from 'exceljs'
+import { listCampaignReviews } from '../../db/queries/responses.ts'
+import { listSymposiums } from '../../db/queries/symposiums.ts'
+import type { Deps } from '../deps.ts'
+import { type Cell, channelZh, reasonZh, responseCells, responseHeader, text } from './cells.ts'
+import { type ExportData, responsePages } from './data.ts'
+
+// The workbook's sheets, one function each, in the order `SHEETS` (index.ts) writes them.
+
+/** What a sheet is written from. */
+export interface SheetInput {
+  deps: Deps
+  campaignId: string
+  d: ExportData
+  /** The evidence chain's verdict, read before the workbook starts streaming. */
+  chain: ChainVerdict
+}
+
+/** Adds a worksheet with a bold, frozen header row and the given column widths. */
+export type AddSheet = (name: string, header: string[], widths: number[]) => Worksheet
+
+export type SheetWriter = (add: AddSheet, input: SheetInput) => Promise<void>
+
+type Row = Cell[]
+
+const percent = (row: { getCell(i: number): { numFmt: string } }, cols: number[]) => {
+  for (const c of cols) row.getCell(c).numFmt = '0.00%'
+}
+
+/** received, valid, rate, its interval and the small-sample mark: the columns a community and a channel share. */
+function groupCells(g: {
+  received: number
+  valid: number
+  rate: number | null
+  ci95: [number, number] | null
+  smallSample: boolean
+}): Cell[] {
+  return [g.received, g.valid, g.rate, g.ci95?.[0] ?? null, g.ci95?.[1] ?? null, g.smallSample ? '是' : '']
+}
+
+/** 指标: every figure of the indicator object, with the report paragraph. */
+export const indicatorSheet: SheetWriter = async (add, { d }) => {
+  const ws = add('指标', ['项目', '值'], [28, 100])
+  const { rows, percentRows } = indicatorRows(d.indicator)
+  rows.forEach((r, i) => {
+    const row = ws.addRow(r.map(text))
+    if (percentRows.has(i)) row.getCell(2).numFmt = '0.00%'
+    if (r[0] === '报告段落') row.getCell(2).alignment = { wrapText: true, vertical: 'top' }
+    row.commit()
+  })
+  ws.commit()
+}
+
+function indicatorRows(ind: Indicator): { rows: Row[]; percentRows: Set<number> } {
+  const rows: Row[] = []
+  const percentRows = new Set<number>()
+  const pct = (label: string, v: number | null) => {
+    percentRows.add(rows.length)
+    rows.push([label, v])
+  }
+  pct('满意度', ind.rate)
+  pct('95%置信区间下限', ind.ci95?.[0] ?? null)
+  pct('95%置信区间上限', ind.ci95?.[1] ?? null)
+  pct('考虑整群效应的区间下限', ind.ci95Design?.[0] ?? null)
+  pct('考虑整群效应的区间上限', ind.ci95Design?.[1] ?? null)
+  rows.push(['设计效应 deff', ind.deff], ['有效样本量 n_eff', ind.nEff], ['组内相关 rho', ind.rho])
+  rows.push(['收回问卷', ind.n.received], ['有效问卷', ind.n.valid])
+  pct('有效率', ind.validRate)
+  for (const [k, n] of Object.entries(ind.n.excluded)) rows.push([`剔除：${reasonZh(k)}`, n])
+  for (const [k, n] of Object.entries(ind.n.flagged)) rows.push([`标记：${reasonZh(k)}`, n])
+  rows.push(['计为满意', ind.satisfiedSet.join('、')], ['计算依据', ind.basis === 'overall' ? '总体满意度题' : '各题满意比例的平均'])
+  ind.topK.forEach((v, k) => {
+    pct(`前 ${k + 1} 项满意比例`, v)
+  })
+  pct('按人口加权的满意度', ind.postStratified.rate)
+  rows.push(['加权满意度标准误', ind.postStratified.se])
+  rows.push(['无有效问卷的社区', ind.postStratified.coverageGaps.join('、')])
+  rows.push(['加权指数', ind.weightedIndex])
+  rows.push(['所需样本量', ind.sampleSize.required], ['样本是否充足', ind.sampleSize.adequate ? '是' : '否'])
+  rows.push(['样本少于30份', ind.smallSample ? '是' : '否'])
+  pct('目标值', ind.score.target)
+  rows.push(['分值', ind.score.weight], ['计分规则', ind.score.rule === 'proportional' ? '按比例计分' : '按分档计分'])
+  rows.push(['计分所用满意度', ind.score.on === 'postStratified' ? '按人口加权' : '满意度'], ['得分', ind.score.value])
+  rows.push(['计入渠道', ind.channels.map((c) => channelZh(c)).join('、')])
+  rows.push(['报告段落', reportParagraph(ind)])
+  return { rows, percentRows }
+}
+
+/** 方法: the method, the campaign's indicator config, the questionnaire version and the evidence check. */
+export const methodSheet: SheetWriter = async (add, { d, chain }) => {
+  const { ctx, indicator: ind } = d
+  const cfg = ctx.config
+  const ws = add('方法', ['项目', '内容'], [28, 100])
+  const rows: Row[] = [
+    [
+      '计算方法',
+      'METHOD.md（本软件随附）：满意率为有效问卷中计为满意的比例；区间为 Wilson 95% 区间；整群设计效应 deff = 1 + (m̄ − 1)ρ 用于调整区间；按社区常住人口事后分层加权；得分规则见下。',
+    ],
+    [
+      '计为满意的选项',
+      `${typeof cfg.satisfiedSet === 'string' ? cfg.satisfiedSet : JSON.stringify(cfg.satisfiedSet)}（${ind.satisfiedSet.join('、')}）`,
+    ],
+    ['计算依据', cfg.basis === 'overall' ? '总体满意度题' : '各测评题满意比例的平均'],
+    ['计入的渠道', cfg.channels.map((c) => channelZh(c)).join('、')],
+    ['剔除的标记', cfg.excludeFlags.map(reasonZh).join('、') || '无'],
+    ['目标值', formatRate(cfg.target)],
+    ['分值', cfg.weight],
+    ['计分规则', ind.score.rule === 'proportional' ? '得分 = 分值 × min(1, 满意度 / 目标值)' : '按分档：达到的最高一档的分数'],
+    ['完整配置（JSON）', JSON.stringify(cfg)],
+    ['问卷版本', `当前第 ${ctx.latest.version} 版，发布于 ${shanghaiDateTime(ctx.latest.publishedAt)}；各答卷按其作答的版本计`],
+    [
+      '证据链校验',
+      chain.ok ? `完整：${chain.length} 条记录，自接收后未被改动` : `不一致：第 ${chain.firstBadSeq ?? '?'} 条（共 ${chain.length} 条）`,
+    ],
+    ['导出时间', `${shanghaiDateTime(Date.now())}（北京时间）`],
+  ]
+  for (const r of rows) ws.addRow(r.map(text)).commit()
+  ws.commit()
+}
+
+/** 社区: each community's figures (population, quota, received, valid, rate and interval, sample size). */
+export const communitiesSheet: SheetWriter = async (add, { d }) => {
+  const ws = add(
+    '社区',
+    ['社区', '人口', '配额', '收回', '有效', '满意度', '区间下限', '区间上限', '样本少于30份', '所需样本量', '样本充足'],
+    [20, 10, 8, 8, 8, 10, 10, 10, 12, 10, 10],
+  )
+  for (const c of d.indicator.byCommunity) {
+    const row = ws.addRow([
+      text(d.communityName.get(c.communityId) ?? c.communityId),
+      c.population,
+      c.quota,
+      ...groupCells(c),
+      c.sampleSize?.required ?? null,
+      c.sampleSize ? (c.sampleSize.adequate ? '是' : '否') : null,
+    ])
+    percent(row, [6, 7, 8])
+    row.commit()
+  }
+  ws.commit()
+}
+
+/** 渠道: each channel's figures, and whether it is pooled into the indicator. */
+export const channelsSheet: SheetWriter = async (add, { d }) => {
+  const ws = add(
+    '渠道',
+    ['渠道', '计入指标', '收回', '有效', '满意度', '区间下限', '区间上限', '样本少于30份'],
+    [12, 10, 8, 8, 10, 10, 10, 12],
+  )
+  for (const c of d.indicator.byChannel) {
+    const row = ws.addRow([channelZh(c.channel), c.pooled ? '是' : '否（单独列示）', ...groupCells(c)])
+    percent(row, [5, 6, 7])
+    row.commit()
+  }
+  ws.commit()
+}
+
+/** 分项: each rated question's satisfied share, interval and distribution. */
+export const itemsSheet: SheetWriter = async (add, { d }) => {
+  const titles = new Map(d.questions.map((q) => [q.id, q.title.zh]))
+  const ws = add(
+    '分项',
+    ['题目', '编号', '总体题', '作答', '不了解', '满意比例', '区间下限', '区间上限', '各选项（分值：份数）'],
+    [36, 14, 8, 8, 8, 10, 10, 10, 40],
+  )
+  for (const it of d.indicator.byItem) {
+    const row = ws.addRow([
+      text(titles.get(it.questionId) ?? it.questionId),
+      it.questionId,
+      it.overall ? '是' : '',
+      it.n,
+      it.na,
+      it.rate,
+      it.ci95?.[0] ?? null,
+      it.ci95?.[1] ?? null,
+      it.distribution.map(([score, n]) => `${score}：${n}`).join('；'),
+    ])
+    percent(row, [6, 7, 8])
+    row.commit()
+  }
+  ws.commit()
+}
+
+/** 答卷: every response, the same columns as the CSV, streamed page by page. */
+export const responsesSheet: SheetWriter = async (add, { deps, campaignId, d }) => {
+  const ws = add('答卷', responseHeader(d), [38, 16, 10, 8, 20, 20, 20, 16, 12, 10, 24])
+  for await (const page of responsePages(deps, campaignId)) for (const r of page) ws.addRow(responseCells(d, r)).commit()
+  ws.commit()
+}
+
+const ACTION_ZH = { exclude: '剔除', include: '保留', reset: '恢复按规则' } as const
+
+/** 复核记录: every review decision, with its reason, time and evaluator. */
+export const reviewsSheet: SheetWriter = async (add, { deps, campaignId }) => {
+  const ws = add('复核记录', ['答卷编号', '决定', '理由', '时间', '评价人员'], [38, 12, 50, 20, 16])
+  for (const r of await listCampaignReviews(deps.db.db, campaignId))
+    ws.addRow([
+      r.response_id,
+      ACTION_ZH[r.action] ?? r.action,
+      text(r.reason),
+      shanghaiDateTime(r.at),
+      text(r.name ?? r.login ?? ''),
+    ]).commit()
+  ws.commit()
+}
+
+const REMARK_ZH: Record<string, string> = { problem: '问题', suggestion: '建议', praise: '表扬' }
+
+/** 座谈会: each symposium's record, attendees by category and remarks. */
+export const symposiumsSheet: SheetWriter = async (add, { deps, campaignId }) => {
+  const ws = add('座谈会', ['名称', '日期', '地点', '主持', '记录', '参会人数', '意见建议'], [30, 12, 20, 10, 10, 30, 80])
+  for (const s of await listSymposiums(deps.db.db, campaignId)) {
+    const attendees = JSON.parse(s.attendees_json) as Record<string, number>
+    const remarks = JSON.parse(s.remarks_json) as { kind: string; text: string }[]
+    const row = ws.addRow([
+      text(s.title),
+      s.date,
+      text(s.place),
+      text(s.host),
+      text(s.recorder),
+      Object.entries(attendees)
+        .map(([k, n]) => `${labelOf(ATTENDEE_LABELS, k, 'zh')}：${n}`)
+        .join('；'),
+      text(remarks.map((r) => `【${REMARK_ZH[r.kind] ?? r.kind}】${r.text}`).join('\n')),
+    ])
+    row.getCell(7).alignment = { wrapText: true, vertical: 'top' }
+    row.commit()
+  }
+  ws.commit()
+}
