@@ -2,7 +2,9 @@
  * `pnpm bench demo-seed [--runs 5] [--pg]`: what the demo adds to a first start. Starts the server
  * bundle as `pnpm start` runs it, on a fresh database each time, alternately with and without
  * `--no-demo`, and times spawn → the printed console URL (the server prints it once it listens, after
- * seeding), with the CPU time the process used until then (steadier than the wall time on a busy machine). Last line: `demo seed: +<d> ms at first start (median of <n>: <a> ms with the demo, <b> ms without)`.
+ * seeding), with the CPU time the process used until then (steadier than the wall time on a busy machine)
+ * and its peak resident set (VmHWM). Last line:
+ * `demo seed: +<d> ms at first start on <db> (median of <n>: <a> ms with the demo, <b> ms without; +<c> ms cpu; peak rss <m> MB)`.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
@@ -22,7 +24,13 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
-async function timeToListen(demo: boolean): Promise<{ wall: number; cpu: number }> {
+/** The process's peak resident set so far (VmHWM), in MB. */
+function peakMb(pid: number): number {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+  return Math.round(Number(kb) / 1024)
+}
+
+async function timeToListen(demo: boolean): Promise<{ wall: number; cpu: number; peak: number }> {
   const db = pg ? await createTestDatabase('minyi_demo_bench') : null
   const env = {
     ...process.env,
@@ -40,10 +48,10 @@ async function timeToListen(demo: boolean): Promise<{ wall: number; cpu: number 
   })
   let out = ''
   try {
-    return await new Promise<{ wall: number; cpu: number }>((resolve, reject) => {
+    return await new Promise<{ wall: number; cpu: number; peak: number }>((resolve, reject) => {
       proc.stdout.on('data', (d) => {
         out += d
-        if (out.includes('console:')) resolve({ wall: performance.now() - started, cpu: cpuMs(proc.pid ?? 0) })
+        if (out.includes('console:')) resolve({ wall: performance.now() - started, cpu: cpuMs(proc.pid ?? 0), peak: peakMb(proc.pid ?? 0) })
       })
       proc.stderr.on('data', (d) => {
         out += d
@@ -67,18 +75,22 @@ const median = (xs: number[]) => {
 
 const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: join(ROOT, 'server'), stdio: 'inherit' })
 if (built.status !== 0) throw new Error('server build failed')
-const withDemo: { wall: number; cpu: number }[] = []
-const without: { wall: number; cpu: number }[] = []
+type Run = Awaited<ReturnType<typeof timeToListen>>
+const withDemo: Run[] = []
+const without: Run[] = []
 for (let i = 0; i < runs; i++) {
   const b = await timeToListen(false)
   const a = await timeToListen(true)
   without.push(b)
   withDemo.push(a)
-  console.log(`run ${i + 1}: ${a.wall.toFixed(0)} ms (cpu ${a.cpu} ms) with the demo, ${b.wall.toFixed(0)} ms (cpu ${b.cpu} ms) without`)
+  console.log(
+    `run ${i + 1}: ${a.wall.toFixed(0)} ms (cpu ${a.cpu} ms, peak ${a.peak} MB) with the demo, ${b.wall.toFixed(0)} ms (cpu ${b.cpu} ms, peak ${b.peak} MB) without`,
+  )
 }
 const a = median(withDemo.map((r) => r.wall))
 const b = median(without.map((r) => r.wall))
 const cpu = median(withDemo.map((r) => r.cpu)) - median(without.map((r) => r.cpu))
+const peak = Math.max(...withDemo.map((r) => r.peak))
 console.log(
-  `demo seed: +${(a - b).toFixed(0)} ms at first start on ${pg ? 'PostgreSQL' : 'SQLite'} (median of ${runs}: ${a.toFixed(0)} ms with the demo, ${b.toFixed(0)} ms without; +${cpu} ms cpu)`,
+  `demo seed: +${(a - b).toFixed(0)} ms at first start on ${pg ? 'PostgreSQL' : 'SQLite'} (median of ${runs}: ${a.toFixed(0)} ms with the demo, ${b.toFixed(0)} ms without; +${cpu} ms cpu; peak rss ${peak} MB)`,
 )

@@ -33,8 +33,8 @@ const COMMUNITIES: readonly { shift: number; items: Readonly<Record<string, numb
 
 const CHANNEL_SHIFT: Readonly<Record<Channel, number>> = { qr: 0, door: 0.15, paper: 0.05, symposium: 0.2 }
 
-export const AGE_BANDS = ['u30', '30_44', '45_59', '60_74', '75p'] as const
-export type AgeBand = (typeof AGE_BANDS)[number]
+const AGE_BANDS = ['u30', '30_44', '45_59', '60_74', '75p'] as const
+type AgeBand = (typeof AGE_BANDS)[number]
 const AGE_SHIFT: Readonly<Record<AgeBand, number>> = { u30: -0.25, '30_44': -0.15, '45_59': 0, '60_74': 0.15, '75p': 0.2 }
 /** Who answers on which channel: QR codes reach the young, door-to-door the old. */
 const AGE_BY_CHANNEL: Readonly<Record<Channel, Readonly<Record<AgeBand, number>>>> = {

@@ -44,7 +44,7 @@ export interface SampleInput {
   notAfter: number
 }
 
-export type Sender = { kind: 'resident' } | { kind: 'worker'; worker: number }
+type Sender = { kind: 'resident' } | { kind: 'worker'; worker: number }
 
 export interface DemoBatch {
   /** When the server receives it (its clock for this batch). */
@@ -56,7 +56,7 @@ export interface DemoBatch {
   after?: string
 }
 
-export interface DemoSample {
+interface DemoSample {
   /** In order of arrival. */
   batches: DemoBatch[]
   symposium: { id: string; linkAt: number }
@@ -72,6 +72,26 @@ function deviceId(random: Random): string {
 
 /** When residents scan: lunch time and the evening. */
 const HOURS = { 7: 2, 8: 3, 9: 4, 10: 4, 11: 4, 12: 6, 13: 5, 14: 3, 15: 3, 16: 3, 17: 4, 18: 5, 19: 7, 20: 8, 21: 6, 22: 3 }
+
+/**
+ * The symposium's remarks as the recorder sends them with the symposium (the schema's `remarks`),
+ * each with its follow-up as it stood at the end of the year. Where the follow-up ledger's later
+ * changes (who moved a remark to 已办结, when, with what note) become sync items of their own, they
+ * belong here, dated after the meeting.
+ */
+function symposiumRemarks(random: Random, meeting: number): Remark[] {
+  return REMARKS.map((r, i) => ({
+    id: uuidv7At(meeting + (10 + 6 * i) * MINUTE, random),
+    speakerCategory: r.speaker,
+    kind: r.kind,
+    text: r.text,
+    followUp: r.followUp && {
+      owner: r.followUp.owner,
+      dueDate: shanghaiDay(meeting + r.followUp.dueInDays * DAY),
+      status: r.followUp.status,
+    },
+  }))
+}
 
 export function demoSample(input: SampleInput): DemoSample {
   const random = rng(input.seed)
@@ -218,17 +238,7 @@ export function demoSample(input: SampleInput): DemoSample {
   const meeting = at(34, 14, 30)
   const symposiumId = uuidv7At(meeting - 10 * MINUTE, random)
   const recorder = SYMPOSIUM.recorderWorker
-  const remarks: Remark[] = REMARKS.map((r, i) => ({
-    id: uuidv7At(meeting + (10 + 6 * i) * MINUTE, random),
-    speakerCategory: r.speaker,
-    kind: r.kind,
-    text: r.text,
-    followUp: r.followUp && {
-      owner: r.followUp.owner,
-      dueDate: shanghaiDay(meeting + r.followUp.dueInDays * DAY),
-      status: r.followUp.status,
-    },
-  }))
+  const remarks = symposiumRemarks(random, meeting)
   batches.push({
     at: meeting - 5 * MINUTE,
     sender: { kind: 'worker', worker: recorder },

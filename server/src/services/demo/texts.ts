@@ -131,7 +131,7 @@ export const SYMPOSIUM = {
 } as const
 
 /** A remark as raised at the symposium; `due` is days after the meeting, `status` its state at year end. */
-export interface DemoRemark {
+interface DemoRemark {
   speaker: AttendeeCategory
   kind: 'problem' | 'suggestion' | 'praise'
   text: string
