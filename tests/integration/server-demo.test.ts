@@ -88,6 +88,14 @@ describe.each(DIALECTS)('the demo seed on $dialect', ({ dialect, skip }) => {
     expect(indicator.interviewers).toHaveLength(4)
     expect(indicator.interviewers.filter((i) => i.uniform)).toHaveLength(1)
     expect(indicator.interviewers.filter((i) => i.rateOutlier)).toHaveLength(0)
+    // Door to door: households visited, some not at home or refusing (METHOD.md §11), in every community.
+    // Every door questionnaire comes with its completed visit; one household was interviewed twice.
+    const door = indicator.byChannel.find((c) => c.channel === 'door')?.received ?? 0
+    expect(indicator.fieldwork.completed).toBe(door - 1)
+    expect(indicator.fieldwork.households).toBeGreaterThan(indicator.fieldwork.completed + 50)
+    expect(indicator.fieldwork.responseRate).toBeGreaterThan(0.5)
+    expect(indicator.fieldwork.responseRate).toBeLessThan(0.85)
+    for (const c of indicator.byCommunity) expect(c.fieldwork.notHome + c.fieldwork.refused).toBeGreaterThan(0)
     const paragraph = reportParagraph(indicator)
     expect(paragraph).toContain(`共收回问卷${indicator.n.received}份`)
     expect(paragraph).toContain('座谈会另收回测评表18份')

@@ -21,7 +21,6 @@ const ITEMS: Readonly<Record<string, { mean: number; na: number }>> = {
   q_urgent: { mean: 3.35, na: 0.07 },
 }
 const DEFAULT_ITEM = { mean: 3.9, na: 0.08 }
-const ITEM_AVERAGE = Object.values(ITEMS).reduce((sum, i) => sum + i.mean, 0) / Object.keys(ITEMS).length
 
 /** By community index (DEMO_UNITS order): its general level, and what is better or worse there. */
 const COMMUNITIES: readonly { shift: number; items: Readonly<Record<string, number>> }[] = [
@@ -31,7 +30,8 @@ const COMMUNITIES: readonly { shift: number; items: Readonly<Record<string, numb
   { shift: -0.3, items: { q_elderly: -0.4, q_urgent: -0.3 } }, // 新华: an old estate, many elderly
 ]
 
-const CHANNEL_SHIFT: Readonly<Record<Channel, number>> = { qr: 0, door: 0.15, paper: 0.05, symposium: 0.2 }
+/** Face to face people are kinder; symposium attendees are older already (AGE_BY_CHANNEL), which lifts them enough. */
+const CHANNEL_SHIFT: Readonly<Record<Channel, number>> = { qr: 0, door: 0.15, paper: 0.05, symposium: 0 }
 
 const AGE_BANDS = ['u30', '30_44', '45_59', '60_74', '75p'] as const
 type AgeBand = (typeof AGE_BANDS)[number]
@@ -81,14 +81,27 @@ export interface Respondent {
   /** Spread of the answers around the respondent's level; an interviewer who fills in answers has less. */
   noise: number
   /**
-   * How far items differ from each other: 1 as residents see them; near 0 when an interviewer reads
-   * out no questions and ticks the same box all the way down (METHOD.md §10's uniformity).
+   * An interviewer who reads out no questions and fills the form in: one box almost all the way down,
+   * one or two others for show, rarely 不了解 (what METHOD.md §10's uniformity check looks for).
    */
-  spread: number
+  filledIn: boolean
   /** A planted straight-liner: every rating this score, no 不了解. */
   straight: number | null
   /** Chance of writing a comment. */
   comments: number
+}
+
+/** A filled-in form: every rating item (overall included) at one level, but for one or two. */
+function filledIn(random: Random, questions: readonly Question[]): Map<string, number> {
+  const ids = questions.filter((q) => q.type === 'rating').map((q) => q.id)
+  const base = random() < 0.75 ? 4 : 5
+  const levels = new Map(ids.map((id) => [id, base]))
+  const odd = Number(weighted(random, { 0: 12, 1: 68, 2: 20 }))
+  for (let i = 0; i < odd; i++) {
+    const id = ids[Math.floor(random() * ids.length)] as string
+    levels.set(id, base === 5 ? 4 : random() < 0.6 ? 5 : 3)
+  }
+  return levels
 }
 
 function optionFor(q: Extract<Question, { type: 'rating' }>, latent: number): number {
@@ -106,18 +119,19 @@ export function answer(random: Random, decks: Decks, questions: readonly Questio
   const community = COMMUNITIES[who.community] ?? { shift: 0, items: {} }
   const level = community.shift + CHANNEL_SHIFT[who.channel] + AGE_SHIFT[age] + who.shift + 0.55 * normal(random)
   const latents: { id: string; latent: number; score: number }[] = []
+  const filled = who.filledIn ? filledIn(random, questions) : null
   for (const q of questions) {
     if (q.type !== 'rating' || q.overall) continue
     if (who.straight !== null) {
       answers[q.id] = who.straight
       continue
     }
-    if (q.allowNa && random() < naShare(q.id, age)) {
+    if (q.allowNa && random() < (filled ? 0.02 : naShare(q.id, age))) {
       answers[q.id] = 'na'
       continue
     }
-    const item = (ITEMS[q.id] ?? DEFAULT_ITEM).mean + (community.items[q.id] ?? 0) - ITEM_AVERAGE
-    const latent = ITEM_AVERAGE + who.spread * item + level + who.noise * normal(random)
+    const item = (ITEMS[q.id] ?? DEFAULT_ITEM).mean + (community.items[q.id] ?? 0)
+    const latent = filled ? (filled.get(q.id) ?? 4) : item + level + who.noise * normal(random)
     const score = optionFor(q, latent)
     answers[q.id] = score
     latents.push({ id: q.id, latent, score })
@@ -125,6 +139,7 @@ export function answer(random: Random, decks: Decks, questions: readonly Questio
   const overall = questions.find((q): q is Extract<Question, { type: 'rating' }> => q.type === 'rating' && q.overall === true)
   if (overall) {
     if (who.straight !== null) answers[overall.id] = who.straight
+    else if (filled) answers[overall.id] = optionFor(overall, filled.get(overall.id) ?? 4)
     // A few leave the overall question at 不了解: those questionnaires have no basis (METHOD.md §3).
     else if (overall.allowNa && random() < 0.015) answers[overall.id] = 'na'
     else {

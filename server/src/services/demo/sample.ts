@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import type { Question, Remark, ResponseItemInput, SymposiumItem } from '@minyi/shared/schemas'
+import type { Question, Remark, ResponseItemInput, SymposiumItem, VisitItemInput } from '@minyi/shared/schemas'
 import { shanghaiDay, shanghaiMidnight } from '@minyi/shared/time'
 import { hex, int, logNormal, type Random, rng, uuidv7At, weighted } from './random.ts'
 import { answer, Decks, type Respondent } from './respondents.ts'
@@ -26,6 +26,8 @@ const PLAN: readonly { qr: number; door: number; paper: number }[] = [
 const FIRST_DAY = 2
 /** …to this many (six weeks). */
 const LAST_DAY = 44
+/** Weight of 不在家 against 拒访 25 and 需回访 10 at a door that does not lead to an interview, by community: young 和平 is out at work. */
+const NOT_HOME: readonly number[] = [60, 55, 75, 45]
 /** The interviewer whose answers are improbably uniform (METHOD.md §10), by index in WORKERS. */
 const UNIFORM_WORKER = 3
 
@@ -51,7 +53,7 @@ export interface DemoBatch {
   at: number
   sender: Sender
   deviceId: string
-  items: (ResponseItemInput | SymposiumItem)[]
+  items: (ResponseItemInput | SymposiumItem | VisitItemInput)[]
   /** The id of an item that must be stored before this batch is sent (a symposium before its sheets). */
   after?: string
 }
@@ -119,7 +121,7 @@ export function demoSample(input: SampleInput): DemoSample {
     householdKey: extra.householdKey ?? null,
     symposiumId: extra.symposiumId ?? null,
   })
-  const resident = { shift: 0, noise: 0.75, spread: 1, straight: null, comments: 0.25 }
+  const resident = { shift: 0, noise: 0.75, filledIn: false, straight: null, comments: 0.25 }
 
   // ---- QR: one phone, one answer; a few planted speeders and straight-liners, and one phone used for five.
   const speeders = new Set(['0:30', '1:12', '2:40', '3:25'])
@@ -168,16 +170,16 @@ export function demoSample(input: SampleInput): DemoSample {
     }
   }
   const householdKey = (door: string) => createHmac('sha256', input.householdSalt).update(door).digest('hex')
-  let revisited: { door: string } | null = null
+  // Every worker's half-days first (9:00 or 14:30, never two in one), then their rounds in time order,
+  // so that a household the worker found not at home can be visited again on a later round.
+  const rounds: { worker: number; community: number; size: number; start: number }[] = []
   for (const [community, plan] of PLAN.entries()) {
     const interviewers = WORKERS.flatMap((w, i) => (w.communities.includes(community) ? [i] : []))
     for (const [k, worker] of interviewers.entries()) {
       let left = Math.floor(plan.door / interviewers.length) + (k < plan.door % interviewers.length ? 1 : 0)
-      const uniform = worker === UNIFORM_WORKER
       while (left > 0) {
         const size = Math.min(left, int(random, 5, 8))
         left -= size
-        // A free half-day of this worker: 9:00 or 14:30.
         let day = 0
         let afternoon = false
         do {
@@ -185,29 +187,60 @@ export function demoSample(input: SampleInput): DemoSample {
           afternoon = random() < 0.6
         } while (doors[worker]?.busy.has(`${day}:${afternoon}`))
         doors[worker]?.busy.add(`${day}:${afternoon}`)
-        let t = at(day, afternoon ? 14 : 9, afternoon ? 30 : 0) + int(random, 0, 10) * MINUTE
-        const items: ResponseItemInput[] = []
-        for (let j = 0; j < size; j++) {
-          // The one planted revisit: worker 1's last round goes back to a household of their first (duplicate_household).
-          const again: { door: string } | null = worker === 0 && community === 0 && left === 0 && j === size - 1 ? revisited : null
-          const door: string = again?.door ?? doorNumber(community)
-          if (worker === 0 && community === 0 && revisited === null) revisited = { door }
-          const seconds = uniform ? logNormal(random, 190, 0.15) : logNormal(random, 330, 0.3)
-          const who = uniform
-            ? { shift: 0.4, noise: 0.25, spread: 0.05, straight: null, comments: 0.05 }
-            : { shift: 0, noise: 0.7, spread: 1, straight: null, comments: 0.15 }
-          items.push(item(community, 'door', who, t, t + seconds * 1000, { householdKey: householdKey(door) }))
-          // Doors where nobody answers, stairs, the next building.
-          t += seconds * 1000 + logNormal(random, 9 * MINUTE, 0.5)
-        }
-        batches.push({
-          at: t + int(random, 20, 90) * MINUTE,
-          sender: { kind: 'worker', worker },
-          deviceId: doors[worker]?.device as string,
-          items,
-        })
+        rounds.push({ worker, community, size, start: at(day, afternoon ? 14 : 9, afternoon ? 30 : 0) })
       }
     }
+  }
+  rounds.sort((a, b) => a.start - b.start || a.worker - b.worker)
+  /** Doors to go back to, per worker and community: nobody was home, or they asked to come back. */
+  const later = new Map<string, string[]>()
+  const lastRound = new Map<string, number>()
+  for (const [i, r] of rounds.entries()) lastRound.set(`${r.worker}:${r.community}`, i)
+  let first: string | null = null
+  for (const [index, { worker, community, size, start }] of rounds.entries()) {
+    const uniform = worker === UNIFORM_WORKER
+    const pending = later.get(`${worker}:${community}`) ?? []
+    later.set(`${worker}:${community}`, pending)
+    let t = start + int(random, 0, 10) * MINUTE
+    const items: (ResponseItemInput | VisitItemInput)[] = []
+    const visit = (door: string, outcome: VisitItemInput['outcome'], responseId: string | null = null): VisitItemInput => ({
+      kind: 'visit',
+      id: uuidv7At(t, random),
+      campaignId: input.campaignId,
+      communityId: input.communityIds[community] as string,
+      householdKey: householdKey(door),
+      outcome,
+      visitedAt: new Date(t).toISOString(),
+      responseId,
+    })
+    for (let j = 0; j < size; j++) {
+      // Doors first where nobody answers, or someone says no or "come back later" (METHOD.md §11).
+      const misses = Number(weighted(random, { 0: 45, 1: 30, 2: 15, 3: 10 }))
+      for (let m = 0; m < misses; m++) {
+        const door = doorNumber(community)
+        const outcome = weighted(random, { not_home: NOT_HOME[community] ?? 60, refused: 25, revisit: 10 })
+        items.push(visit(door, outcome))
+        if (outcome !== 'refused') pending.push(door)
+        t += logNormal(random, 3 * MINUTE, 0.4)
+      }
+      // The one planted repeat: worker 1's last round there interviews a household of their first again (duplicate_household).
+      const repeat: string | null = worker === 0 && community === 0 && index === lastRound.get('0:0') && j === size - 1 ? first : null
+      const door: string = repeat ?? (pending.length > 0 && random() < 0.35 ? (pending.shift() as string) : doorNumber(community))
+      if (worker === 0 && community === 0) first ??= door
+      const seconds = uniform ? logNormal(random, 190, 0.15) : logNormal(random, 330, 0.3)
+      const who = uniform
+        ? { shift: 0, noise: 0, filledIn: true, straight: null, comments: 0.05 }
+        : { shift: 0, noise: 0.7, filledIn: false, straight: null, comments: 0.15 }
+      const answered = item(community, 'door', who, t, t + seconds * 1000, { householdKey: householdKey(door) })
+      items.push(answered, visit(door, 'completed', answered.id))
+      t += seconds * 1000 + logNormal(random, 4 * MINUTE, 0.5)
+    }
+    batches.push({
+      at: t + int(random, 20, 90) * MINUTE,
+      sender: { kind: 'worker', worker },
+      deviceId: doors[worker]?.device as string,
+      items,
+    })
   }
 
   // ---- Paper forms left at the service centre, typed in by the first worker of each pair in the evenings.
@@ -260,7 +293,7 @@ export function demoSample(input: SampleInput): DemoSample {
       },
     ],
   })
-  const attendee = { shift: 0, noise: 0.6, spread: 1, straight: null, comments: 0.35 }
+  const attendee = { shift: 0, noise: 0.6, filledIn: false, straight: null, comments: 0.35 }
   for (let i = 0; i < 13; i++) {
     const submitted = meeting + 65 * MINUTE + int(random, 0, 25 * 60) * 1000
     batches.push({
