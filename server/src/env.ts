@@ -19,6 +19,12 @@ const EnvSchema = z.object({
    */
   RATE_LIMIT_ANON: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  /**
+   * Failed staff logins per client IP per 15 minutes over all login names (sliding window); 0 turns it
+   * off. Each login costs a scrypt, so a flood from one address must stop early; successful logins do
+   * not count, so a training room behind one address can sign everyone in.
+   */
+  LOGIN_RATE_LIMIT_ADDRESS: z.coerce.number().int().min(0).default(30),
   /** Behind a reverse proxy, take the client IP from X-Forwarded-For (only then: it is forgeable otherwise). */
   TRUST_PROXY: z
     .enum(['0', '1', 'true', 'false'])

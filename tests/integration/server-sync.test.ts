@@ -434,10 +434,11 @@ describe.each(DIALECTS)('sync on $dialect', ({ dialect, skip }) => {
         expect(over.body.code).toBe('rate_limited')
         const retryAfter = Number(over.headers.get('retry-after'))
         expect(retryAfter).toBeGreaterThan(0)
-        expect(retryAfter).toBeLessThanOrEqual(60)
+        // The window slides: hits of this window still weigh in the next one, so the wait can pass 60 s.
+        expect(retryAfter).toBeLessThanOrEqual(2 * 60)
         const worker = await limited.staff('worker', 'w-rl', ls.communityIds)
         expect((await sync(limited, [responseItem(limited, ls, { channel: 'door' })], { token: worker.token })).status).toBe(200)
-        limited.clock.advance(61_000)
+        limited.clock.advance(retryAfter * 1000)
         expect((await sync(limited, [responseItem(limited, ls)])).status).toBe(200)
       } finally {
         await limited.close()

@@ -17,12 +17,15 @@ import type { Env } from '../env.ts'
 import { ProblemError } from '../http/problem.ts'
 import type { Deps } from './deps.ts'
 import { sha256Hex } from './hashing.ts'
-import { overLimit } from './rate-limit.ts'
+import { overLimit, refundHit } from './rate-limit.ts'
 import { toStaffUser } from './staff.ts'
 
 /**
- * Login attempts per (login, client IP) per window. Counted before the password is checked, so that a
- * burst of parallel guesses cannot all slip under the limit; a successful login clears the count.
+ * Login attempts per (login, client IP) per sliding window, and per client IP over all logins
+ * (LOGIN_RATE_LIMIT_ADDRESS: a flood of made-up logins from one address would otherwise each cost a
+ * scrypt and slow real sign-ins). Counted before the password is checked, so that a burst of parallel
+ * guesses cannot all slip under the limits; a successful login clears its own count and takes its hit
+ * back from the address's, so an office behind one address is held to its failures only.
  */
 const LOGIN_WINDOW_SECONDS = 15 * 60
 const LOGIN_MAX_ATTEMPTS = 10
@@ -38,8 +41,12 @@ export interface LoginResult extends LoginResponse {
 export async function login(deps: Deps, input: LoginRequest, meta: { ip: string; userAgent: string | null }): Promise<LoginResult> {
   const loginName = input.login.toLowerCase()
   // The address is hashed: like the anonymous limits, the table keeps no one's IP.
-  const bucket = `login:${loginName}|${sha256Hex(meta.ip).slice(0, 24)}`
-  const wait = await overLimit(deps, bucket, LOGIN_MAX_ATTEMPTS, LOGIN_WINDOW_SECONDS)
+  const address = sha256Hex(meta.ip).slice(0, 24)
+  const bucket = `login:${loginName}|${address}`
+  const addressBucket = `login-address:${address}`
+  const wait =
+    (await overLimit(deps, addressBucket, deps.env.LOGIN_RATE_LIMIT_ADDRESS, LOGIN_WINDOW_SECONDS)) ??
+    (await overLimit(deps, bucket, LOGIN_MAX_ATTEMPTS, LOGIN_WINDOW_SECONDS))
   if (wait !== null) throw new ProblemError('rate_limited', { headers: { 'Retry-After': String(wait) } })
 
   const user = await q.findStaffUserByLogin(deps.db.db, loginName)
@@ -48,6 +55,7 @@ export async function login(deps: Deps, input: LoginRequest, meta: { ip: string;
   if (!user || !ok || user.disabled) throw new ProblemError('invalid_credentials')
 
   await q.clearAttempts(deps.db.db, bucket)
+  await refundHit(deps, addressBucket, LOGIN_WINDOW_SECONDS)
   await q.deleteSessionsExpiredBefore(deps.db.db, new Date(deps.now().getTime() - KEEP_ENDED_SESSIONS_MS).toISOString())
   return signedIn(deps, user, meta.userAgent, 'cookie')
 }

@@ -1,15 +1,40 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../tables.ts'
 
-/** Counts one hit in (bucket, window) and returns the window's count so far, atomically on both dialects. */
-export async function hitRateLimit(db: Kysely<Database>, bucket: string, windowStart: number): Promise<number> {
+/**
+ * Counts one hit in (bucket, window) atomically on both dialects, and returns the window's count so far
+ * with the count of the previous window (0 when it has none), for the sliding estimate.
+ */
+export async function hitRateLimit(
+  db: Kysely<Database>,
+  bucket: string,
+  windowStart: number,
+  previousStart: number,
+): Promise<{ count: number; previous: number }> {
   const r = await db
     .insertInto('rate_limits')
     .values({ bucket, window_start: windowStart, count: 1 })
     .onConflict((oc) => oc.columns(['bucket', 'window_start']).doUpdateSet((eb) => ({ count: eb('rate_limits.count', '+', 1) })))
     .returning('count')
     .executeTakeFirstOrThrow()
-  return Number(r.count)
+  const prev = await db
+    .selectFrom('rate_limits')
+    .select('count')
+    .where('bucket', '=', bucket)
+    .where('window_start', '=', previousStart)
+    .executeTakeFirst()
+  return { count: Number(r.count), previous: Number(prev?.count ?? 0) }
+}
+
+/** Takes one hit back from (bucket, window), never below zero. */
+export async function refundRateLimit(db: Kysely<Database>, bucket: string, windowStart: number): Promise<void> {
+  await db
+    .updateTable('rate_limits')
+    .set((eb) => ({ count: eb('count', '-', 1) }))
+    .where('bucket', '=', bucket)
+    .where('window_start', '=', windowStart)
+    .where('count', '>', 0)
+    .execute()
 }
 
 /** Deletes old windows of the buckets starting with `prefix` (other users of the table keep their own windows). */
