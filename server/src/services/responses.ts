@@ -1,6 +1,7 @@
 import { flagsOfKey } from '@minyi/shared/method'
 import type { Exclusion, FlaggedResponse } from '@minyi/shared/schemas'
-import { listConflicts, listFlaggedResponses } from '../db/queries/responses.ts'
+import { listConflicts } from '../db/queries/conflicts.ts'
+import { listFlaggedResponses } from '../db/queries/responses.ts'
 import { storedAnswers } from './answers.ts'
 import { requireContext } from './campaign-context.ts'
 import type { Deps } from './deps.ts'

@@ -1,13 +1,9 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { Database } from '../tables.ts'
-import type { ConflictsTable, ResponseReviewsTable, ResponsesTable } from '../tables-core.ts'
+import type { ResponsesTable } from '../tables-core.ts'
 import { bulkInsert } from './bulk.ts'
 
 export type ResponseRow = Selectable<ResponsesTable>
-export type ConflictRow = Selectable<ConflictsTable>
-
-/** Rows per multi-row statement of the counters. */
-const INSERT_CHUNK = 100
 
 /** What ingest needs to tell a replay from a conflict. */
 export async function findStoredHashes(
@@ -95,49 +91,6 @@ export function listFlaggedResponses(db: Kysely<Database>, campaignId: string, l
     .execute()
 }
 
-/** The same conflicting payload replayed is kept once. */
-export async function insertConflicts(db: Kysely<Database>, rows: ConflictRow[]): Promise<void> {
-  if (rows.length === 0) return
-  await db
-    .insertInto('conflicts')
-    .values(rows)
-    .onConflict((oc) => oc.columns(['response_id', 'content_hash']).doNothing())
-    .execute()
-}
-
-export function listConflicts(db: Kysely<Database>, campaignId: string): Promise<ConflictRow[]> {
-  return db.selectFrom('conflicts').selectAll().where('campaign_id', '=', campaignId).orderBy('received_at').orderBy('id').execute()
-}
-
-export async function insertReview(db: Kysely<Database>, row: Selectable<ResponseReviewsTable>): Promise<void> {
-  await db.insertInto('response_reviews').values(row).execute()
-}
-
-/** Adds to the per-(campaign, household key) counters; returns the totals after this batch. */
-export async function bumpHouseholdCounts(
-  db: Kysely<Database>,
-  rows: { campaign_id: string; household_key: string; count: number }[],
-): Promise<Map<string, number>> {
-  const out = new Map<string, number>()
-  if (rows.length === 0) return out
-  // Sorted, so that two instances lock the same rows in the same order (no deadlock).
-  const sorted = [...rows].sort((a, b) => cmp(a.campaign_id + a.household_key, b.campaign_id + b.household_key))
-  for (let i = 0; i < sorted.length; i += INSERT_CHUNK) {
-    const got = await db
-      .insertInto('household_counts')
-      .values(sorted.slice(i, i + INSERT_CHUNK))
-      .onConflict((oc) =>
-        oc
-          .columns(['campaign_id', 'household_key'])
-          .doUpdateSet((eb) => ({ count: eb('household_counts.count', '+', eb.ref('excluded.count')) })),
-      )
-      .returning(['campaign_id', 'household_key', 'count'])
-      .execute()
-    for (const r of got) out.set(`${r.campaign_id}|${r.household_key}`, Number(r.count))
-  }
-  return out
-}
-
 /** What the method tallies of a stored response (`tallyInputOf`). */
 const TALLY_COLUMNS = [
   'id',
@@ -178,10 +131,6 @@ export function pageCampaignResponses(db: Kysely<Database>, campaignId: string, 
   return pageById(db, TALLY_COLUMNS, campaignId, afterId, limit)
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
 export type ExportResponseRow = Pick<ResponseRow, (typeof EXPORT_COLUMNS)[number]>
 
 /** Page through a campaign's responses by id for the exports (every column a reviewer reads). */
@@ -192,25 +141,6 @@ export function pageResponsesForExport(
   limit: number,
 ): Promise<ExportResponseRow[]> {
   return pageById(db, EXPORT_COLUMNS, campaignId, afterId, limit)
-}
-
-/** Every evaluator decision on the campaign's responses, oldest first, with who made it. */
-export function listCampaignReviews(db: Kysely<Database>, campaignId: string) {
-  return db
-    .selectFrom('response_reviews')
-    .leftJoin('staff_users', 'staff_users.id', 'response_reviews.user_id')
-    .select([
-      'response_reviews.response_id',
-      'response_reviews.action',
-      'response_reviews.reason',
-      'response_reviews.at',
-      'staff_users.login',
-      'staff_users.name',
-    ])
-    .where('response_reviews.campaign_id', '=', campaignId)
-    .orderBy('response_reviews.at')
-    .orderBy('response_reviews.id')
-    .execute()
 }
 
 /** A campaign's responses newest first (by id: UUIDv7, time-ordered), before `beforeId` ('' for the newest). */

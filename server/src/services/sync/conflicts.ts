@@ -1,4 +1,4 @@
-import type { ConflictRow } from '../../db/queries/responses.ts'
+import type { ConflictRow } from '../../db/queries/conflicts.ts'
 import { randomToken } from '../hashing.ts'
 
 /** The record of a payload that came under a stored id with different content (kept for review, never stored over it). */

@@ -1,7 +1,7 @@
 import { type ProblemCode, problemMessage } from '@minyi/shared/problems'
 import type { SyncItemResult, SyncRequest } from '@minyi/shared/schemas'
 import type { Principal } from '../../auth/principal.ts'
-import type { ConflictRow } from '../../db/queries/responses.ts'
+import type { ConflictRow } from '../../db/queries/conflicts.ts'
 import type { Q } from '../../db/tx.ts'
 import type { TallyBatch } from '../aggregates.ts'
 import type { CampaignContext } from '../campaign-context.ts'

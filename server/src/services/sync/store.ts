@@ -1,7 +1,7 @@
 import type { SyncItemResult, SyncRequest } from '@minyi/shared/schemas'
 import type { Principal } from '../../auth/principal.ts'
+import { insertConflicts } from '../../db/queries/conflicts.ts'
 import { bumpDeviceCampaigns, upsertDevice } from '../../db/queries/devices.ts'
-import { insertConflicts } from '../../db/queries/responses.ts'
 import type { Q } from '../../db/tx.ts'
 import type { Deps } from '../deps.ts'
 import {
