@@ -16,8 +16,13 @@ describe.skipIf(from.length === 0)('upgrade from the previous schema', () => {
         expect(r.problems).toEqual([])
         expect(r.lost).toBe(0)
         expect(r.chainAfter).toBe(200)
-        expect(r.tables.find((t) => t.table === 'responses')).toEqual({ table: 'responses', before: 200, after: 200 })
-        expect(r.tables.find((t) => t.table === 'response_reviews')?.after).toBe(1)
+        // The previous release may seed the demo's sample too: those rows count as well, and must stay.
+        const responses = r.tables.find((t) => t.table === 'responses')!
+        expect(responses.before).toBeGreaterThanOrEqual(200)
+        expect(responses.after).toBe(responses.before)
+        const reviews = r.tables.find((t) => t.table === 'response_reviews')!
+        expect(reviews.before).toBeGreaterThanOrEqual(1)
+        expect(reviews.after).toBe(reviews.before)
       },
       120_000,
     )
