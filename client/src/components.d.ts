@@ -29,5 +29,16 @@ declare module 'vue' {
     SurveyLoadError: typeof import('./components/survey/SurveyLoadError.vue')['default']
     SurveySubmitBar: typeof import('./components/survey/SurveySubmitBar.vue')['default']
     SurveyThanks: typeof import('./components/survey/SurveyThanks.vue')['default']
+    VanButton: typeof import('vant/es')['Button']
+    VanCell: typeof import('vant/es')['Cell']
+    VanCellGroup: typeof import('vant/es')['CellGroup']
+    VanCheckbox: typeof import('vant/es')['Checkbox']
+    VanEmpty: typeof import('vant/es')['Empty']
+    VanField: typeof import('vant/es')['Field']
+    VanForm: typeof import('vant/es')['Form']
+    VanIcon: typeof import('vant/es')['Icon']
+    VanNavBar: typeof import('vant/es')['NavBar']
+    VanProgress: typeof import('vant/es')['Progress']
+    VanPullRefresh: typeof import('vant/es')['PullRefresh']
   }
 }

@@ -201,7 +201,10 @@ describe('sync engine', () => {
     const d = db()
     const server = new ScriptedServer()
     await d.outbox.bulkPut(
-      Array.from({ length: 250 }, (_, i) => ({ id: makeItem().id, queuedAt: i, item: makeItem() })).map((r) => ({ ...r, id: r.item.id })),
+      Array.from({ length: 250 }, (_, i) => ({ id: makeItem().id, queuedAt: i, owner: '', item: makeItem() })).map((r) => ({
+        ...r,
+        id: r.item.id,
+      })),
     )
     const out = await engine(d, server).flush()
     expect(out.remaining).toBe(0)

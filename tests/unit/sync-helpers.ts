@@ -55,6 +55,10 @@ export type Step =
 export class ScriptedServer {
   readonly stored = new Map<string, string[]>()
   readonly calls: SyncRequest[] = []
+  /** The bearer token each call came with (undefined: anonymous). */
+  readonly tokens: (string | undefined)[] = []
+  /** Tokens the server no longer accepts (revoked, expired): 401 for the whole call. */
+  readonly refused = new Set<string>()
   private steps: Step[] = []
 
   script(...steps: Step[]): this {
@@ -67,8 +71,10 @@ export class ScriptedServer {
     return this.stored.get(id)?.length ?? 0
   }
 
-  readonly transport: Transport = async (req) => {
+  readonly transport: Transport = async (req, token) => {
     this.calls.push(structuredClone(req))
+    this.tokens.push(token)
+    if (token && this.refused.has(token)) return { kind: 'retry', code: 'unauthenticated', status: 401, retryAfterMs: null }
     const step = this.steps.shift() ?? 'ok'
     if (typeof step === 'object') {
       const code =
@@ -82,7 +88,7 @@ export class ScriptedServer {
   }
 
   private store(item: ResponseItem): SyncItemResult {
-    if ('reject' in item.answers) return { id: item.id, status: 'rejected', code: 'unknown_question' }
+    if ('reject' in (item.answers ?? {})) return { id: item.id, status: 'rejected', code: 'unknown_question' }
     const body = JSON.stringify(item)
     const prev = this.stored.get(item.id)
     if (!prev) {

@@ -13,6 +13,8 @@ export const LS_ELDERLY = 'minyi.elderly'
 /** Keys of the Dexie `meta` table. */
 export const META_DEVICE_ID = 'deviceId'
 export const META_FIRST_SAVE_AT = 'firstSaveAt'
+/** The worker app: who is using the phone now (a worker's user id). */
+export const META_ACTIVE_WORKER = 'activeWorker'
 
 /** Background Sync tag: the service worker flushes the outbox when the browser fires it. */
 export const SYNC_TAG = 'minyi-outbox'
@@ -22,3 +24,9 @@ export const SYNC_LOCK = 'minyi-sync'
 
 /** Cache Storage: runtime cache of opened questionnaires (`GET /api/v1/links/:token`). */
 export const LINKS_CACHE = 'minyi-links-v1'
+
+/** Cache Storage: the worker app's own chunks, cached when a worker signs in (not in the resident's precache). */
+export const WORKER_APP_CACHE = 'minyi-worker-app'
+
+/** Built by vite.config.ts: the files of the worker app (`/w`), which the service worker caches at sign-in. */
+export const WORKER_ASSETS_URL = '/worker-assets.json'

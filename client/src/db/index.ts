@@ -1,16 +1,24 @@
-import type { ResponseItem } from '@minyi/shared/schemas'
+import type { CommunityProgress, ResponseItem, StaffCampaignDetail, VisitItem, VisitOutcome } from '@minyi/shared/schemas'
 import { Dexie, type EntityTable } from 'dexie'
 
 export { Dexie }
 
 import { DB_NAME } from '../constants/storage-keys.ts'
 
-/** A finished response waiting for the server's acknowledgement. */
+/** What the outbox sends: a questionnaire, or a worker's door-to-door visit (PRODUCT.md Contracts). */
+export type OutboxItem = ResponseItem | VisitItem
+
+/** Whose an outbox row is: `''` for a resident's (sent anonymously), else the worker's user id. */
+export const ANONYMOUS = ''
+
+/** A finished item waiting for the server's acknowledgement. */
 export interface OutboxRow {
   id: string
   /** ms since epoch; flush order (oldest first). */
   queuedAt: number
-  item: ResponseItem
+  /** The worker who saved it (sent only under that worker's token), or ANONYMOUS. */
+  owner: string
+  item: OutboxItem
 }
 
 /** Answers in progress, one per questionnaire link; survives a closed tab. */
@@ -30,8 +38,63 @@ export interface AttentionRow {
   movedAt: number
   code: string
   message?: string
-  item: ResponseItem
+  /** As in the outbox (absent on rows from before v2: the resident's). */
+  owner?: string
+  item: OutboxItem
 }
+
+/**
+ * A worker signed in on this phone (C3). The bearer token lives here, not in the page's memory, so the
+ * service worker's Background Sync can send that worker's items too. Signing out clears `token` but
+ * keeps the row, so the worker's unsent items keep a name and wait for their owner to sign in again.
+ */
+export interface WorkerRow {
+  /** The worker's user id (the `owner` of their outbox rows). */
+  id: string
+  name: string
+  login: string
+  communityIds: string[]
+  token: string | null
+  /** When the token stops working (30 days after sign-in). */
+  expiresAt: string | null
+  signedInAt: number
+  /** Set when the server refused the token (revoked, expired, disabled): the queue waits for sign-in. */
+  signInNeeded: string | null
+  /** Last flush in which the server answered for this worker's items (ms since epoch). */
+  lastSyncAt: number | null
+}
+
+/**
+ * The phone's own visit register: what the worker needs for revisits. The raw door number stays on
+ * the phone (only `householdKey`, its HMAC with the campaign's salt, is ever sent).
+ */
+export interface VisitRow {
+  /** The visit item's id. */
+  id: string
+  workerId: string
+  campaignId: string
+  communityId: string
+  door: string
+  householdKey: string
+  outcome: VisitOutcome
+  visitedAt: string
+  responseId: string | null
+}
+
+/** An item the server acknowledged: counted as "sent" on the worker's home and in quota progress. */
+export interface SentRow {
+  id: string
+  owner: string
+  kind: OutboxItem['kind']
+  campaignId: string
+  communityId: string
+  sentAt: number
+}
+
+/** The last known server figures, shown offline with their age. */
+export type CacheRow =
+  | { key: string; kind: 'campaigns'; fetchedAt: number; value: StaffCampaignDetail[] }
+  | { key: string; kind: 'progress'; fetchedAt: number; value: CommunityProgress[] }
 
 export interface MetaRow {
   key: string
@@ -43,6 +106,10 @@ export type MinyiDb = Dexie & {
   drafts: EntityTable<DraftRow, 'key'>
   attention: EntityTable<AttentionRow, 'id'>
   meta: EntityTable<MetaRow, 'key'>
+  workers: EntityTable<WorkerRow, 'id'>
+  visits: EntityTable<VisitRow, 'id'>
+  sent: EntityTable<SentRow, 'id'>
+  cache: EntityTable<CacheRow, 'key'>
 }
 
 /**
@@ -65,5 +132,27 @@ export function openDb(opts: { name?: string; indexedDB?: IDBFactory; IDBKeyRang
     attention: 'id, movedAt',
     meta: 'key',
   })
+  // v2: the worker app (C3). Outbox rows get an `owner` ('' for a resident's, else the worker who saved
+  // it), indexed so each worker's items go in their own batches under their own token; `workers` keeps
+  // each signed-in worker's bearer token (readable by the service worker); `visits` is the phone's visit
+  // register (raw door numbers stay here); `sent` counts acknowledged worker items (home, quota
+  // progress); `cache` keeps the last known server figures for offline days. Existing rows are the
+  // resident's: they get owner ''.
+  db.version(2)
+    .stores({
+      outbox: 'id, queuedAt, owner, [owner+queuedAt]',
+      workers: 'id',
+      visits: 'id, [workerId+campaignId]',
+      sent: 'id, [owner+sentAt]',
+      cache: 'key',
+    })
+    .upgrade((tx) =>
+      tx
+        .table('outbox')
+        .toCollection()
+        .modify((row: Partial<OutboxRow>) => {
+          row.owner ??= ANONYMOUS
+        }),
+    )
   return db
 }

@@ -1,8 +1,8 @@
-import type { ResponseItem } from '@minyi/shared/schemas'
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { AttentionRow } from '../db/index.ts'
+import type { AttentionRow, OutboxItem } from '../db/index.ts'
 import type { OutboxRuntime } from '../sync/browser.ts'
+import type { FlushOutcome } from '../sync/engine.ts'
 import type { StorageHealth } from '../sync/storage.ts'
 
 /** The device's outbox as the UI shows it: counts, the needs-attention box, storage warnings, export. */
@@ -16,6 +16,8 @@ export const useOutboxStore = defineStore('outbox', () => {
   const sending = ref(false)
   /** What the latest flush settled, so a thank-you screen can turn "saved" into "sent" later. */
   const settled = shallowRef<{ acknowledged: string[]; rejected: string[] }>({ acknowledged: [], rejected: [] })
+  /** The latest flush's outcome (the worker app refreshes its counts and sign-in prompts from it). */
+  const lastFlush = shallowRef<FlushOutcome | null>(null)
   let starting: Promise<OutboxRuntime> | null = null
 
   /** Loads Dexie and the engine after first paint (see sync/browser.ts); idempotent. */
@@ -25,6 +27,7 @@ export const useOutboxStore = defineStore('outbox', () => {
         m.startOutbox({
           appVersion: __APP_VERSION__,
           onFlushed: (o) => {
+            lastFlush.value = o
             if (o.acknowledged.length || o.rejected.length) settled.value = { acknowledged: o.acknowledged, rejected: o.rejected }
             void refresh()
           },
@@ -57,7 +60,7 @@ export const useOutboxStore = defineStore('outbox', () => {
   }
 
   /** Downloads a JSON file of every unsent response (plus `extra`, e.g. one the full disk refused). */
-  async function exportUnsent(extra: ResponseItem[] = []): Promise<void> {
+  async function exportUnsent(extra: OutboxItem[] = []): Promise<void> {
     const file = await (await start()).exportFile(extra)
     const blob = new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' })
     const a = document.createElement('a')
@@ -69,5 +72,5 @@ export const useOutboxStore = defineStore('outbox', () => {
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
   }
 
-  return { mode, queued, attention, health, sending, settled, start, refresh, sendNow, exportUnsent }
+  return { mode, queued, attention, health, sending, settled, lastFlush, start, refresh, sendNow, exportUnsent }
 })

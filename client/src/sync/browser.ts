@@ -1,8 +1,9 @@
 import type { ResponseItem, SyncItemResult } from '@minyi/shared/schemas'
 import { uuidv4 } from '@minyi/shared/uuid'
 import { SYNC_LOCK } from '../constants/storage-keys.ts'
-import { type AttentionRow, type DraftRow, type MinyiDb, openDb } from '../db/index.ts'
+import { type AttentionRow, type DraftRow, type MinyiDb, type OutboxItem, openDb } from '../db/index.ts'
 import { type FlushOutcome, SyncEngine } from './engine.ts'
+import { SyncError } from './errors.ts'
 import { defaultLock } from './lock.ts'
 import {
   buildExport,
@@ -15,6 +16,8 @@ import {
   type SaveResult,
   saveDraft,
   saveResponse,
+  saveWorkerItems,
+  type WorkerSave,
 } from './outbox.ts'
 import { checkStorage, requestPersistence, type StorageHealth } from './storage.ts'
 import { fetchTransport, type Transport } from './transport.ts'
@@ -28,7 +31,11 @@ import { installTriggers } from './triggers.ts'
 export interface OutboxRuntime {
   /** `none`: no usable IndexedDB (some WeChat WebViews, Firefox private mode before v115). */
   readonly mode: 'indexeddb' | 'none'
+  /** The database itself, for the worker app's own tables (workers, visits, cache); null without IndexedDB. */
+  readonly db: MinyiDb | null
   save(item: ResponseItem, draftKey?: string): Promise<SaveResult>
+  /** A worker's questionnaire and/or visit, stamped with the worker (see saveWorkerItems). */
+  saveWorker(owner: string, save: WorkerSave): Promise<SaveResult>
   flush(): Promise<FlushOutcome | null>
   /** Without IndexedDB: send this one response now; the result for it, or null when the network failed. */
   sendDirect(item: ResponseItem): Promise<SyncItemResult | null>
@@ -37,7 +44,7 @@ export interface OutboxRuntime {
   loadDraft(key: string): Promise<DraftRow | undefined>
   saveDraft(draft: DraftRow): Promise<void>
   deleteDraft(key: string): Promise<void>
-  exportFile(extra?: ResponseItem[]): Promise<OutboxExport>
+  exportFile(extra?: OutboxItem[]): Promise<OutboxExport>
   health(): Promise<StorageHealth>
   persist(): Promise<boolean | null>
 }
@@ -75,11 +82,18 @@ export async function startOutbox(opts: {
 
   return {
     mode: 'indexeddb',
+    db,
     save: (item, key) => saveResponse(db, item, key),
+    saveWorker: (owner, save) => saveWorkerItems(db, owner, save),
     flush: () => engine.flush(),
     sendDirect: async () => null,
     counts: () => countOutbox(db),
-    attention: () => db.attention.orderBy('movedAt').toArray(),
+    // The resident's own box: a worker's rejected items show in the worker app, under that worker.
+    attention: () =>
+      db.attention
+        .orderBy('movedAt')
+        .filter((r) => !r.owner)
+        .toArray(),
     loadDraft: (key) => loadDraft(db, key),
     saveDraft: (d) => saveDraft(db, d),
     deleteDraft: (key) => deleteDraft(db, key),
@@ -94,8 +108,12 @@ function memoryRuntime(transport: Transport, appVersion: string): OutboxRuntime 
   const deviceId = uuidv4()
   return {
     mode: 'none',
+    db: null,
     save: async () => {
       throw new Error('no storage')
+    },
+    saveWorker: async () => {
+      throw new SyncError('no_storage')
     },
     flush: async () => null,
     sendDirect: async (item) => {

@@ -1,6 +1,6 @@
 import type { ProblemCode } from '@minyi/shared/problems'
 import { SYNC_MAX_ITEMS } from '@minyi/shared/schemas'
-import type { MinyiDb, OutboxRow } from '../db/index.ts'
+import { ANONYMOUS, Dexie, type MinyiDb, type OutboxRow, type SentRow } from '../db/index.ts'
 import { backoffDelay } from './backoff.ts'
 import { takeBatch } from './batch.ts'
 import { type Lock, pageLock } from './lock.ts'
@@ -18,6 +18,10 @@ export interface FlushOutcome {
   error: ProblemCode | null
   /** When the next automatic attempt is due (ms from now), or null when none is scheduled. */
   retryInMs: number | null
+  /** Items (counted in `remaining`) that wait for their worker to sign in again. */
+  held: number
+  /** Workers whose token the server refused in this flush (401): they must sign in again. */
+  signInNeeded: string[]
 }
 
 export interface EngineOptions {
@@ -113,65 +117,110 @@ export class SyncEngine {
   private async moveToAttention(row: OutboxRow, code: string): Promise<void> {
     const { db } = this.opts
     await db.transaction('rw', [db.outbox, db.attention], async () => {
-      await db.attention.put({ id: row.id, movedAt: this.now(), code, item: row.item })
+      await db.attention.put({ id: row.id, movedAt: this.now(), code, owner: row.owner, item: row.item })
       await db.outbox.delete(row.id)
     })
   }
 
+  /**
+   * The token to send `owner`'s items with: null for a resident's (anonymous), else the worker's own
+   * bearer token; `held` when that worker must sign in again first (signed out, refused, or past the
+   * token's expiry by the phone's clock: no point asking the server).
+   */
+  private async credentialsOf(owner: string): Promise<{ token: string | undefined } | 'held'> {
+    if (owner === ANONYMOUS) return { token: undefined }
+    const { db } = this.opts
+    const worker = await db.workers.get(owner)
+    if (!worker?.token || worker.signInNeeded) return 'held'
+    if (worker.expiresAt && Date.parse(worker.expiresAt) <= this.now()) {
+      await this.needSignIn(owner, 'session_expired')
+      return 'held'
+    }
+    return { token: worker.token }
+  }
+
+  /** The server refused this worker's token: keep their items, ask them to sign in (the UI reads the row). */
+  private async needSignIn(owner: string, code: string): Promise<void> {
+    await this.opts.db.workers.update(owner, { signInNeeded: code })
+  }
+
   private async flushLocked(): Promise<FlushOutcome> {
     const { db, transport, appVersion } = this.opts
-    const out: FlushOutcome = { acknowledged: [], rejected: [], remaining: 0, error: null, retryInMs: null }
+    const out: FlushOutcome = { acknowledged: [], rejected: [], remaining: 0, error: null, retryInMs: null, held: 0, signInNeeded: [] }
     try {
       const deviceId = await getDeviceId(db)
-      // Shrinks when the server answers 413 (its limits are lower than ours): halve and go on.
-      let maxItems = SYNC_MAX_ITEMS
-      for (;;) {
-        // Re-read every round: another tab may have sent some, a new submit may have added some.
-        const rows = await db.outbox.orderBy('queuedAt').limit(SYNC_MAX_ITEMS).toArray()
-        if (rows.length === 0) break
-        const batch = takeBatch(rows, maxItems)
-        const outboxSize = await db.outbox.count()
-        const res = await transport({ deviceId, appVersion, outboxSize, items: batch.map((r) => r.item) })
-        if (res.kind === 'retry' && res.status === 413) {
-          if (batch.length > 1) {
-            maxItems = Math.ceil(batch.length / 2)
+      // Each owner's items go in their own batches, under their own credentials (C3: one phone, several
+      // workers); a worker who must sign in again holds only their own items back.
+      const owners = (await db.outbox.orderBy('owner').uniqueKeys()) as string[]
+      perOwner: for (const owner of owners) {
+        const credentials = await this.credentialsOf(owner)
+        if (credentials === 'held') continue
+        // Shrinks when the server answers 413 (its limits are lower than ours): halve and go on.
+        let maxItems = SYNC_MAX_ITEMS
+        for (;;) {
+          // Re-read every round: another tab may have sent some, a new submit may have added some.
+          const rows = await db.outbox
+            .where('[owner+queuedAt]')
+            .between([owner, Dexie.minKey], [owner, Dexie.maxKey])
+            .limit(SYNC_MAX_ITEMS)
+            .toArray()
+          if (rows.length === 0) break
+          const batch = takeBatch(rows, maxItems)
+          const outboxSize = await db.outbox.count()
+          const res = await transport({ deviceId, appVersion, outboxSize, items: batch.map((r) => r.item) }, credentials.token)
+          if (res.kind === 'retry' && res.status === 413) {
+            if (batch.length > 1) {
+              maxItems = Math.ceil(batch.length / 2)
+              continue
+            }
+            // One item alone is too large for the server: it would block the queue forever.
+            const [only] = batch
+            await this.moveToAttention(only!, 'payload_too_large')
+            out.rejected.push(only!.id)
             continue
           }
-          // One response alone is too large for the server: it would block the queue forever.
-          const [only] = batch
-          await this.moveToAttention(only!, 'payload_too_large')
-          out.rejected.push(only!.id)
-          continue
-        }
-        if (res.kind === 'retry') {
-          this.fail(out, res.code, res.retryAfterMs)
-          break
-        }
-        const pending = new Map(batch.map((r) => [r.id, r]))
-        const acked: string[] = []
-        const rejected: { id: string; code: string; message?: string }[] = []
-        for (const r of res.response.results) {
-          if (!pending.has(r.id)) continue
-          if (r.status === 'rejected')
-            rejected.push({ id: r.id, code: r.code ?? 'invalid_item', ...(r.message ? { message: r.message } : {}) })
-          else acked.push(r.id)
-        }
-        const movedAt = this.now()
-        await db.transaction('rw', [db.outbox, db.attention], async () => {
-          await db.outbox.bulkDelete(acked)
-          for (const r of rejected) {
-            const row = pending.get(r.id)!
-            await db.attention.put({ id: r.id, movedAt, code: r.code, ...(r.message ? { message: r.message } : {}), item: row.item })
-            await db.outbox.delete(r.id)
+          if (res.kind === 'retry' && res.status === 401 && owner !== ANONYMOUS) {
+            // Revoked, expired or disabled: nothing is lost, the worker's items wait for them to sign in.
+            await this.needSignIn(owner, res.code)
+            out.signInNeeded.push(owner)
+            continue perOwner
           }
-        })
-        out.acknowledged.push(...acked)
-        out.rejected.push(...rejected.map((r) => r.id))
-        this.attempt = 0
-        if (acked.length + rejected.length === 0) {
-          // An answer that names none of our items: don't spin, treat it like a server fault.
-          this.fail(out, 'internal', null)
-          break
+          if (res.kind === 'retry') {
+            this.fail(out, res.code, res.retryAfterMs)
+            break perOwner
+          }
+          const pending = new Map(batch.map((r) => [r.id, r]))
+          const acked: string[] = []
+          const rejected: { id: string; code: string; message?: string }[] = []
+          for (const r of res.response.results) {
+            if (!pending.has(r.id)) continue
+            if (r.status === 'rejected')
+              rejected.push({ id: r.id, code: r.code ?? 'invalid_item', ...(r.message ? { message: r.message } : {}) })
+            else acked.push(r.id)
+          }
+          const movedAt = this.now()
+          await db.transaction('rw', [db.outbox, db.attention, db.sent, db.workers], async () => {
+            await db.outbox.bulkDelete(acked)
+            for (const r of rejected) {
+              const row = pending.get(r.id)!
+              const message = r.message ? { message: r.message } : {}
+              await db.attention.put({ id: r.id, movedAt, code: r.code, ...message, owner, item: row.item })
+              await db.outbox.delete(r.id)
+            }
+            if (owner !== ANONYMOUS) {
+              // A worker's home counts what was sent, and adds it to quota progress until the server's figures catch up.
+              await db.sent.bulkPut(acked.map((id) => sentRow(pending.get(id)!, movedAt)))
+              await db.workers.update(owner, { lastSyncAt: movedAt })
+            }
+          })
+          out.acknowledged.push(...acked)
+          out.rejected.push(...rejected.map((r) => r.id))
+          this.attempt = 0
+          if (acked.length + rejected.length === 0) {
+            // An answer that names none of our items: don't spin, treat it like a server fault.
+            this.fail(out, 'internal', null)
+            break perOwner
+          }
         }
       }
     } catch {
@@ -179,7 +228,23 @@ export class SyncEngine {
       this.fail(out, 'internal', null)
     }
     out.remaining = await db.outbox.count().catch(() => 0)
+    out.held = await this.heldCount().catch(() => 0)
     this.opts.onFlushed?.(out)
     return out
   }
+
+  /** Items of workers who must sign in again (no retry timer is scheduled for those). */
+  private async heldCount(): Promise<number> {
+    const { db } = this.opts
+    let held = 0
+    for (const w of await db.workers.toArray()) {
+      if (w.token && !w.signInNeeded) continue
+      held += await db.outbox.where('owner').equals(w.id).count()
+    }
+    return held
+  }
+}
+
+function sentRow(row: OutboxRow, sentAt: number): SentRow {
+  return { id: row.id, owner: row.owner, kind: row.item.kind, campaignId: row.item.campaignId, communityId: row.item.communityId, sentAt }
 }

@@ -1,12 +1,12 @@
 import {
   Answers as AnswersSchema,
-  type ResponseItem,
   ResponseItem as ResponseItemSchema,
   type OutboxExport as SharedOutboxExport,
+  VisitItem as VisitItemSchema,
 } from '@minyi/shared/schemas'
 import { uuidv4 } from '@minyi/shared/uuid'
 import { META_DEVICE_ID, META_FIRST_SAVE_AT } from '../constants/storage-keys.ts'
-import type { DraftRow, MinyiDb } from '../db/index.ts'
+import { ANONYMOUS, type DraftRow, type MinyiDb, type OutboxItem, type VisitRow } from '../db/index.ts'
 import { isQuotaError, SyncError } from './errors.ts'
 
 /** The install's device id, created on first use. A transaction so two tabs can't create two. */
@@ -36,8 +36,43 @@ export async function saveResponse(db: MinyiDb, input: unknown, draftKey?: strin
   const item = ResponseItemSchema.parse(input)
   try {
     return await db.transaction('rw', [db.outbox, db.drafts, db.meta], async () => {
-      await db.outbox.put({ id: item.id, queuedAt: now, item })
+      await db.outbox.put({ id: item.id, queuedAt: now, owner: ANONYMOUS, item })
       if (draftKey) await db.drafts.delete(draftKey)
+      const first = !(await db.meta.get(META_FIRST_SAVE_AT))
+      if (first) await db.meta.put({ key: META_FIRST_SAVE_AT, value: now })
+      return { first }
+    })
+  } catch (err) {
+    if (isQuotaError(err)) throw new SyncError('quota_exceeded', err)
+    throw err
+  }
+}
+
+/** What a worker saves at once: a questionnaire and/or a visit, and the visit's line in the phone's register. */
+export interface WorkerSave {
+  response?: unknown
+  visit?: unknown
+  register?: VisitRow
+  draftKey?: string
+}
+
+/**
+ * A worker's save (C3): the questionnaire, the visit and the phone's register line in one strict
+ * transaction, each queued item stamped with the worker (`owner`) so it is sent only under their token.
+ * Items are parsed with the shared schemas first; the response is queued just before its visit, so a
+ * batch carries the questionnaire ahead of the visit that names it. `put`: a replayed save is a no-op.
+ */
+export async function saveWorkerItems(db: MinyiDb, owner: string, save: WorkerSave, now: number = Date.now()): Promise<SaveResult> {
+  if (!owner) throw new Error('a worker item needs its worker')
+  const response = save.response === undefined ? null : ResponseItemSchema.parse(save.response)
+  const visit = save.visit === undefined ? null : VisitItemSchema.parse(save.visit)
+  try {
+    return await db.transaction('rw', [db.outbox, db.drafts, db.meta, db.visits], async () => {
+      if (response) await db.outbox.put({ id: response.id, queuedAt: now, owner, item: response })
+      // A fraction of a millisecond later: same save, but ordered after its questionnaire.
+      if (visit) await db.outbox.put({ id: visit.id, queuedAt: now + 0.5, owner, item: visit })
+      if (save.register) await db.visits.put(save.register)
+      if (save.draftKey) await db.drafts.delete(save.draftKey)
       const first = !(await db.meta.get(META_FIRST_SAVE_AT))
       if (first) await db.meta.put({ key: META_FIRST_SAVE_AT, value: now })
       return { first }
@@ -82,22 +117,17 @@ export async function countOutbox(db: MinyiDb): Promise<OutboxCounts> {
 }
 
 /** The export file of PRODUCT.md C2 (shared `OutboxExport`, imported by `POST /api/v1/sync/import`). */
-export type OutboxExport = SharedOutboxExport & { items: ResponseItem[] }
+export type OutboxExport = SharedOutboxExport & { items: OutboxItem[] }
 
 /**
  * Everything not yet acknowledged: the outbox, the needs-attention box, and `extra` (a response the
  * full disk refused to store, so the export still carries it).
  */
-export async function buildExport(
-  db: MinyiDb | null,
-  deviceId: string,
-  extra: ResponseItem[] = [],
-  now = new Date(),
-): Promise<OutboxExport> {
+export async function buildExport(db: MinyiDb | null, deviceId: string, extra: OutboxItem[] = [], now = new Date()): Promise<OutboxExport> {
   const queued = db ? await db.outbox.orderBy('queuedAt').toArray() : []
   const attention = db ? await db.attention.orderBy('movedAt').toArray() : []
   const seen = new Set<string>()
-  const items: ResponseItem[] = []
+  const items: OutboxItem[] = []
   for (const item of [...queued.map((r) => r.item), ...attention.map((r) => r.item), ...extra]) {
     if (seen.has(item.id)) continue
     seen.add(item.id)

@@ -10,8 +10,11 @@ export type TransportResult =
   /** Nothing was acknowledged: keep every item and try again later. */
   | { kind: 'retry'; code: ProblemCode; status: number; retryAfterMs: number | null }
 
-/** Sends one batch. The engine depends only on this, so unit tests script it. */
-export type Transport = (req: SyncRequest) => Promise<TransportResult>
+/**
+ * Sends one batch, as a worker when `token` is given (their bearer token), else anonymously. The engine
+ * depends only on this, so unit tests script it.
+ */
+export type Transport = (req: SyncRequest, token?: string) => Promise<TransportResult>
 
 /**
  * `POST /api/v1/sync` over fetch. Every failure is transient from the outbox's point of view: a
@@ -23,7 +26,7 @@ export function fetchTransport(
   fetchFn: typeof fetch = (...a) => fetch(...a),
   timeoutMs = SYNC_TIMEOUT_MS,
 ): Transport {
-  return async (req) => {
+  return async (req, token) => {
     // A request that never settles (a half-open connection on a mobile network) would hold the
     // single-flight lock for good and block every later flush, in every tab: give up and retry.
     const abort = new AbortController()
@@ -33,9 +36,11 @@ export function fetchTransport(
       res = await fetchFn(url, {
         signal: abort.signal,
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(req),
-        credentials: 'same-origin',
+        // Never the cookie: a worker's items carry that worker's token, and a resident's answer is anonymous
+        // by contract (a staff cookie left on a shared phone must not turn it into someone's interview).
+        credentials: 'omit',
         cache: 'no-store',
       })
     } catch {

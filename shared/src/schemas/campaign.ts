@@ -108,6 +108,10 @@ export const CampaignDetail = Campaign.omit({ communityIds: true }).extend({
 })
 export type CampaignDetail = z.infer<typeof CampaignDetail>
 
+/** `GET /api/v1/campaigns/:id` as staff see it: with the salt the worker app hashes door numbers with (C3). */
+export const StaffCampaignDetail = CampaignDetail.extend({ householdSalt: z.string().min(1) })
+export type StaffCampaignDetail = z.infer<typeof StaffCampaignDetail>
+
 /** `GET /api/v1/campaigns/:id/links`: the QR links per (community, channel). */
 export const CampaignLink = z.object({ communityId: Id, channel: Channel, url: z.string() })
 export type CampaignLink = z.infer<typeof CampaignLink>
