@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { type Browser, chromium } from 'playwright-core'
+import { type Browser, type BrowserContext, chromium } from 'playwright-core'
 
 /** Debian's Chromium; CI installs it with apt-get (never `playwright install`). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -12,21 +12,28 @@ if (!hasBrowser) {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    // Without the background-networking flags Chromium keeps dialling Google hosts this machine can't reach.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  })
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
 }
+
+/**
+ * A phone whose profile lives in `userDataDir`: closing and launching again with the same folder is a
+ * browser restart (IndexedDB, Cache Storage and the service worker survive, like on a real phone).
+ */
+export async function launchPhoneProfile(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, ...PHONE })
+}
+
+// Without the background-networking flags Chromium keeps dialling Google hosts this machine can't reach.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 
 /** A cheap Android phone: 360 px wide, touch, zh-CN. */
 export const PHONE = {

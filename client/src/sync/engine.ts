@@ -5,7 +5,7 @@ import { backoffDelay } from './backoff.ts'
 import { takeBatch } from './batch.ts'
 import { type Lock, pageLock } from './lock.ts'
 import { getDeviceId } from './outbox.ts'
-import type { Transport } from './transport.ts'
+import type { Transport, TransportResult } from './transport.ts'
 
 export interface FlushOutcome {
   /** Ids the server acknowledged (created, duplicate or conflict) and that left the outbox. */
@@ -145,83 +145,17 @@ export class SyncEngine {
   }
 
   private async flushLocked(): Promise<FlushOutcome> {
-    const { db, transport, appVersion } = this.opts
+    const { db } = this.opts
     const out: FlushOutcome = { acknowledged: [], rejected: [], remaining: 0, error: null, retryInMs: null, held: 0, signInNeeded: [] }
     try {
-      const deviceId = await getDeviceId(db)
+      const ctx = { deviceId: await getDeviceId(db), size: await db.outbox.count() }
       // Each owner's items go in their own batches, under their own credentials (C3: one phone, several
       // workers); a worker who must sign in again holds only their own items back.
       const owners = (await db.outbox.orderBy('owner').uniqueKeys()) as string[]
-      perOwner: for (const owner of owners) {
+      for (const owner of owners) {
         const credentials = await this.credentialsOf(owner)
         if (credentials === 'held') continue
-        // Shrinks when the server answers 413 (its limits are lower than ours): halve and go on.
-        let maxItems = SYNC_MAX_ITEMS
-        for (;;) {
-          // Re-read every round: another tab may have sent some, a new submit may have added some.
-          const rows = await db.outbox
-            .where('[owner+queuedAt]')
-            .between([owner, Dexie.minKey], [owner, Dexie.maxKey])
-            .limit(SYNC_MAX_ITEMS)
-            .toArray()
-          if (rows.length === 0) break
-          const batch = takeBatch(rows, maxItems)
-          const outboxSize = await db.outbox.count()
-          const res = await transport({ deviceId, appVersion, outboxSize, items: batch.map((r) => r.item) }, credentials.token)
-          if (res.kind === 'retry' && res.status === 413) {
-            if (batch.length > 1) {
-              maxItems = Math.ceil(batch.length / 2)
-              continue
-            }
-            // One item alone is too large for the server: it would block the queue forever.
-            const [only] = batch
-            await this.moveToAttention(only!, 'payload_too_large')
-            out.rejected.push(only!.id)
-            continue
-          }
-          if (res.kind === 'retry' && res.status === 401 && owner !== ANONYMOUS) {
-            // Revoked, expired or disabled: nothing is lost, the worker's items wait for them to sign in.
-            await this.needSignIn(owner, res.code)
-            out.signInNeeded.push(owner)
-            continue perOwner
-          }
-          if (res.kind === 'retry') {
-            this.fail(out, res.code, res.retryAfterMs)
-            break perOwner
-          }
-          const pending = new Map(batch.map((r) => [r.id, r]))
-          const acked: string[] = []
-          const rejected: { id: string; code: string; message?: string }[] = []
-          for (const r of res.response.results) {
-            if (!pending.has(r.id)) continue
-            if (r.status === 'rejected')
-              rejected.push({ id: r.id, code: r.code ?? 'invalid_item', ...(r.message ? { message: r.message } : {}) })
-            else acked.push(r.id)
-          }
-          const movedAt = this.now()
-          await db.transaction('rw', [db.outbox, db.attention, db.sent, db.workers], async () => {
-            await db.outbox.bulkDelete(acked)
-            for (const r of rejected) {
-              const row = pending.get(r.id)!
-              const message = r.message ? { message: r.message } : {}
-              await db.attention.put({ id: r.id, movedAt, code: r.code, ...message, owner, item: row.item })
-              await db.outbox.delete(r.id)
-            }
-            if (owner !== ANONYMOUS) {
-              // A worker's home counts what was sent, and adds it to quota progress until the server's figures catch up.
-              await db.sent.bulkPut(acked.map((id) => sentRow(pending.get(id)!, movedAt)))
-              await db.workers.update(owner, { lastSyncAt: movedAt })
-            }
-          })
-          out.acknowledged.push(...acked)
-          out.rejected.push(...rejected.map((r) => r.id))
-          this.attempt = 0
-          if (acked.length + rejected.length === 0) {
-            // An answer that names none of our items: don't spin, treat it like a server fault.
-            this.fail(out, 'internal', null)
-            break perOwner
-          }
-        }
+        if ((await this.flushOwner(owner, credentials.token, ctx, out)) === 'stop') break
       }
     } catch {
       // IndexedDB failed under us (closed by a version change, evicted): keep everything, retry later.
@@ -231,6 +165,125 @@ export class SyncEngine {
     out.held = await this.heldCount().catch(() => 0)
     this.opts.onFlushed?.(out)
     return out
+  }
+
+  /**
+   * One owner's items, oldest first, in batches. Up to SYNC_WINDOW batches are on their way at once:
+   * while the server works on some, the device reads the next and files the answers that came (the
+   * server commits overlapping batches together), so a 10,000-item queue is not one round trip after
+   * another. Each batch holds other items, so the overlap never sends an item twice; what a failed batch
+   * held stays queued. `stop` ends the whole flush (the network or the server is failing); `next` goes on
+   * with the next owner.
+   */
+  private async flushOwner(
+    owner: string,
+    token: string | undefined,
+    ctx: { deviceId: string; size: number },
+    out: FlushOutcome,
+  ): Promise<'next' | 'stop'> {
+    const { db, transport, appVersion } = this.opts
+    // Shrinks when the server answers 413 (its limits are lower than ours): halve and go on.
+    let maxItems = SYNC_MAX_ITEMS
+    /** queuedAt of the last row sent in this pass: the next batch starts there. */
+    let after: number | null = null
+    /** Ids sent in this pass, so rows sharing `after`'s queuedAt (saved in the same millisecond) are neither skipped nor sent twice. */
+    const sent = new Set<string>()
+    let exhausted = false
+    const window: InFlight[] = []
+    for (;;) {
+      if (!exhausted && window.length < SYNC_WINDOW) {
+        const rows = await db.outbox
+          .where('[owner+queuedAt]')
+          .between([owner, after ?? Dexie.minKey], [owner, Dexie.maxKey])
+          .filter((r) => !sent.has(r.id))
+          .limit(SYNC_MAX_ITEMS)
+          .toArray()
+        const batch = takeBatch(rows, maxItems)
+        if (batch.length > 0) {
+          after = batch[batch.length - 1]!.queuedAt
+          for (const r of batch) sent.add(r.id)
+          const req = { deviceId: ctx.deviceId, appVersion, outboxSize: ctx.size, items: batch.map((r) => r.item) }
+          window.push({ batch, res: transport(req, token) })
+          continue
+        }
+        exhausted = true
+      }
+      const oldest = window.shift()
+      if (!oldest) return 'next'
+      const verdict = await this.settle(owner, oldest, out, ctx)
+      if (verdict === 'ok') continue
+      // The batch failed: let the overlapping ones finish (they may have been stored), then decide.
+      for (const f of window.splice(0)) await this.settle(owner, f, out, ctx)
+      if (verdict === 'signin') return 'next'
+      if (verdict === 'stop') return 'stop'
+      // 413: smaller batches, from the start of this owner's queue (what was stored is gone from it).
+      maxItems = verdict.maxItems
+      after = null
+      sent.clear()
+      exhausted = false
+    }
+  }
+
+  /** Files the server's answer to one batch: acknowledged items leave, rejected ones go to needs-attention. */
+  private async settle(
+    owner: string,
+    f: InFlight,
+    out: FlushOutcome,
+    ctx: { size: number },
+  ): Promise<'ok' | 'signin' | 'stop' | { maxItems: number }> {
+    const { db } = this.opts
+    const res = await f.res
+    if (res.kind === 'retry' && res.status === 413) {
+      if (f.batch.length > 1) return { maxItems: Math.ceil(f.batch.length / 2) }
+      // One item alone is too large for the server: it would block the queue forever.
+      const [only] = f.batch
+      await this.moveToAttention(only!, 'payload_too_large')
+      out.rejected.push(only!.id)
+      return 'ok'
+    }
+    if (res.kind === 'retry' && res.status === 401 && owner !== ANONYMOUS) {
+      // Revoked, expired or disabled: nothing is lost, the worker's items wait for them to sign in.
+      await this.needSignIn(owner, res.code)
+      if (!out.signInNeeded.includes(owner)) out.signInNeeded.push(owner)
+      return 'signin'
+    }
+    if (res.kind === 'retry') {
+      if (!out.error) this.fail(out, res.code, res.retryAfterMs)
+      return 'stop'
+    }
+    const pending = new Map(f.batch.map((r) => [r.id, r]))
+    const acked: string[] = []
+    const rejected: { id: string; code: string; message?: string }[] = []
+    for (const r of res.response.results) {
+      if (!pending.has(r.id)) continue
+      if (r.status === 'rejected') rejected.push({ id: r.id, code: r.code ?? 'invalid_item', ...(r.message ? { message: r.message } : {}) })
+      else acked.push(r.id)
+    }
+    const movedAt = this.now()
+    await db.transaction('rw', [db.outbox, db.attention, db.sent, db.workers], async () => {
+      await db.outbox.bulkDelete(acked)
+      for (const r of rejected) {
+        const row = pending.get(r.id)!
+        const message = r.message ? { message: r.message } : {}
+        await db.attention.put({ id: r.id, movedAt, code: r.code, ...message, owner, item: row.item })
+        await db.outbox.delete(r.id)
+      }
+      if (owner !== ANONYMOUS) {
+        // A worker's home counts what was sent, and adds it to quota progress until the server's figures catch up.
+        await db.sent.bulkPut(acked.map((id) => sentRow(pending.get(id)!, movedAt)))
+        await db.workers.update(owner, { lastSyncAt: movedAt })
+      }
+    })
+    out.acknowledged.push(...acked)
+    out.rejected.push(...rejected.map((r) => r.id))
+    ctx.size = Math.max(0, ctx.size - acked.length - rejected.length)
+    this.attempt = 0
+    if (acked.length + rejected.length === 0) {
+      // An answer that names none of our items: don't spin, treat it like a server fault.
+      if (!out.error) this.fail(out, 'internal', null)
+      return 'stop'
+    }
+    return 'ok'
   }
 
   /** Items of workers who must sign in again (no retry timer is scheduled for those). */
@@ -243,6 +296,15 @@ export class SyncEngine {
     }
     return held
   }
+}
+
+/** Batches of one owner on their way at once (see flushOwner). */
+export const SYNC_WINDOW = 4
+
+/** A batch on its way: the rows it holds and the server's answer to come. */
+interface InFlight {
+  batch: OutboxRow[]
+  res: Promise<TransportResult>
 }
 
 function sentRow(row: OutboxRow, sentAt: number): SentRow {
