@@ -16,7 +16,8 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { adminToken } from '../e2e/client-support.ts'
 import { launchBrowser } from '../support/browser.ts'
-import { ROOT, startServer } from '../support/server.ts'
+import { ROOT } from '../support/server.ts'
+import { startBuiltServer } from './lib/server.ts'
 
 const SAVES = 1000
 const FLUSH = 10_000
@@ -34,7 +35,8 @@ await vite.build({
   build: { outDir: dist, emptyOutDir: true, target: 'es2020' },
 })
 
-const server = await startServer({ env: { CLIENT_DIST: dist, RATE_LIMIT_ANON: '0' }, args: ['--no-demo'] })
+// The server as `pnpm start` runs it (the esbuild bundle on plain Node), like the ingest benchmark.
+const server = await startBuiltServer({ env: { CLIENT_DIST: dist, RATE_LIMIT_ANON: '0' } })
 const browser = await launchBrowser()
 try {
   const admin = await adminToken(server.url)

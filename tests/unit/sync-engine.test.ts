@@ -1,6 +1,6 @@
 import { SYNC_MAX_BYTES } from '@minyi/shared/schemas'
 import { indexedDB } from 'fake-indexeddb'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Dexie, type MinyiDb } from '../../client/src/db/index.ts'
 import { peekDraft } from '../../client/src/db/peek-draft.ts'
 import { BACKOFF_CAP_MS } from '../../client/src/sync/backoff.ts'
@@ -8,17 +8,9 @@ import { SyncEngine } from '../../client/src/sync/engine.ts'
 import { isQuotaError, SyncError } from '../../client/src/sync/errors.ts'
 import { pageLock } from '../../client/src/sync/lock.ts'
 import { buildExport, countOutbox, getDeviceId, saveDraft, saveResponse } from '../../client/src/sync/outbox.ts'
-import { freshDbName, ManualTimers, makeItem, open, ScriptedServer } from './sync-helpers.ts'
+import { databasesPerTest, freshDbName, ManualTimers, makeItem, ScriptedServer } from './sync-helpers.ts'
 
-const dbs: MinyiDb[] = []
-function db(name = freshDbName()): MinyiDb {
-  const d = open(name)
-  dbs.push(d)
-  return d
-}
-afterEach(() => {
-  for (const d of dbs.splice(0)) d.close()
-})
+const db = databasesPerTest()
 
 function engine(d: MinyiDb, server: ScriptedServer, timers = new ManualTimers(), random = () => 1) {
   return new SyncEngine({ db: d, transport: server.transport, appVersion: 'test', setTimer: timers.set, clearTimer: timers.clear, random })

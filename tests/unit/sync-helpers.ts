@@ -1,6 +1,7 @@
 import type { ResponseItem, SyncItemResult, SyncRequest } from '@minyi/shared/schemas'
 import { uuidv7 } from '@minyi/shared/uuid'
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb'
+import { afterEach } from 'vitest'
 import { type MinyiDb, openDb } from '../../client/src/db/index.ts'
 import type { Transport, TransportResult } from '../../client/src/sync/transport.ts'
 
@@ -13,6 +14,19 @@ export function freshDbName(): string {
 
 export function open(name: string): MinyiDb {
   return openDb({ name, indexedDB, IDBKeyRange })
+}
+
+/** `db()` for a test file: a fresh database per call (or the named one), each closed after its test. */
+export function databasesPerTest(): (name?: string) => MinyiDb {
+  const dbs: MinyiDb[] = []
+  afterEach(() => {
+    for (const d of dbs.splice(0)) d.close()
+  })
+  return (name = freshDbName()) => {
+    const d = open(name)
+    dbs.push(d)
+    return d
+  }
 }
 
 const CAMPAIGN = '0190a6f2-8f3e-7b1a-9c2d-000000000001'

@@ -1,24 +1,16 @@
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { MinyiDb, WorkerRow } from '../../client/src/db/index.ts'
 import { Dexie } from '../../client/src/db/index.ts'
 import { SyncEngine } from '../../client/src/sync/engine.ts'
 import { saveResponse, saveWorkerItems } from '../../client/src/sync/outbox.ts'
 import { uuidv7 } from '../../client/src/sync/uuidv7.ts'
-import { freshDbName, ManualTimers, makeItem, open, ScriptedServer } from './sync-helpers.ts'
+import { databasesPerTest, freshDbName, ManualTimers, makeItem, ScriptedServer } from './sync-helpers.ts'
 
 // One phone, several workers (PRODUCT.md C3): each queued item is stamped with the worker who saved it,
 // sent only under that worker's token; a 401 holds that worker's items (nothing lost) until they sign in.
 
-const dbs: MinyiDb[] = []
-function db(name = freshDbName()): MinyiDb {
-  const d = open(name)
-  dbs.push(d)
-  return d
-}
-afterEach(() => {
-  for (const d of dbs.splice(0)) d.close()
-})
+const db = databasesPerTest()
 
 const NOW = Date.parse('2026-05-01T08:00:00.000Z')
 function engine(d: MinyiDb, server: ScriptedServer, timers = new ManualTimers()) {
