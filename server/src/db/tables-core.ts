@@ -103,6 +103,8 @@ export interface ResponsesTable {
   content_hash: string
   test: number
   evidence_json: string | null
+  /** A paper form's serial number (channel `paper`; migration 0009). */
+  serial: string | null
 }
 
 /** Audit of evaluator decisions on flagged responses: who, when, why. Append-only. */

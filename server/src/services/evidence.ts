@@ -34,6 +34,8 @@ export interface ContentColumns {
   /** 1 for a test response, else 0. */
   test: number
   evidence_json: string | null
+  /** A paper form's serial number (migration 0009); covered only when present, so older hashes stand. */
+  serial?: string | null
 }
 
 /**
@@ -59,7 +61,8 @@ export function canonicalContent(c: ContentColumns, answersCanonical = false): s
   return (
     `{"answers":${answers},"campaignId":${s(c.campaign_id)},"channel":${s(c.channel)},"communityId":${s(c.community_id)},` +
     `"evidence":${evidence},"householdKey":${s(c.household_key)},"id":${s(c.id)},` +
-    `"questionnaireVersion":${s(Number(c.questionnaire_version))},"startedAt":${s(c.started_at)},"submittedAt":${s(c.submitted_at)},` +
+    `"questionnaireVersion":${s(Number(c.questionnaire_version))},${c.serial ? `"serial":${s(c.serial)},` : ''}` +
+    `"startedAt":${s(c.started_at)},"submittedAt":${s(c.submitted_at)},` +
     `"symposiumId":${s(c.symposium_id)},"test":${s(Number(c.test) === 1)}}`
   )
 }
@@ -132,6 +135,7 @@ function contentMatches(e: EvidenceWithResponse): boolean {
         symposium_id: e.r_symposium_id,
         test: Number(e.r_test),
         evidence_json: e.r_evidence_json,
+        serial: e.r_serial,
       }) === e.content_hash
     )
   } catch {

@@ -18,6 +18,11 @@ export const ResponseItem = z.object({
   symposiumId: Id.nullable().default(null),
   /** Preview/test mode: stored, never valid (METHOD.md §3 `test`). */
   test: z.boolean().optional(),
+  /**
+   * The paper form's serial number (channel `paper`, C3): kept with the transcribed answers so that a
+   * reviewer can find the sheet. Absent on every other channel.
+   */
+  serial: z.string().trim().min(1).max(32).nullable().optional(),
   /** Optional evidence with consent: a coarse position (3 decimals). */
   evidence: CoarsePosition.nullable().optional(),
 })

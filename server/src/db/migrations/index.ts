@@ -7,6 +7,7 @@ import { communityActivityMigration } from './0005-community-activity.ts'
 import { workerCellsMigration } from './0006-worker-cells.ts'
 import { enrolmentCodesMigration } from './0007-enrolment-codes.ts'
 import { visitsMigration } from './0008-visits.ts'
+import { paperSerialMigration } from './0009-paper-serial.ts'
 
 /** Ordered by name; forward-only. Add a new numbered file for every change of a persisted shape. */
 export const migrations: Record<string, Migration> = {
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0005-community-activity': communityActivityMigration,
   '0006-worker-cells': workerCellsMigration,
   '0007-enrolment-codes': enrolmentCodesMigration,
+  '0009-paper-serial': paperSerialMigration,
   '0008-visits': visitsMigration,
 }

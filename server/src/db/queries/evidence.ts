@@ -59,6 +59,7 @@ export interface EvidenceWithResponse extends EvidenceRow {
   r_symposium_id: string | null
   r_test: number | null
   r_evidence_json: string | null
+  r_serial: string | null
 }
 
 export function pageEvidence(db: Kysely<Database>, campaignId: string, afterSeq: number, limit: number): Promise<EvidenceWithResponse[]> {
@@ -84,6 +85,7 @@ export function pageEvidence(db: Kysely<Database>, campaignId: string, afterSeq:
       'r.symposium_id as r_symposium_id',
       'r.test as r_test',
       'r.evidence_json as r_evidence_json',
+      'r.serial as r_serial',
     ])
     .where('e.campaign_id', '=', campaignId)
     .where('e.seq', '>', afterSeq)

@@ -46,6 +46,7 @@ const RESPONSE_COLUMNS = [
   'content_hash',
   'test',
   'evidence_json',
+  'serial',
 ] as const satisfies readonly (keyof ResponseRow)[]
 
 /** Plain INSERT (no ON CONFLICT): an id another instance stored meanwhile fails the batch, which is then retried. */
@@ -107,7 +108,7 @@ const TALLY_COLUMNS = [
 ] as const satisfies readonly (keyof ResponseRow)[]
 
 /** Every column a reviewer reads in the exports. */
-const EXPORT_COLUMNS = [...TALLY_COLUMNS, 'received_at', 'content_hash'] as const
+const EXPORT_COLUMNS = [...TALLY_COLUMNS, 'received_at', 'content_hash', 'serial'] as const
 
 function pageById<C extends keyof ResponseRow & string>(
   db: Kysely<Database>,

@@ -47,6 +47,7 @@ const RESPONSE_HEADERS = [
   '剔除',
   '复核',
   '采集员',
+  '纸质问卷编号',
   '内容哈希',
 ]
 
@@ -69,6 +70,7 @@ export function responseCells(d: ExportData, r: ExportResponseRow): Cell[] {
     r.exclusion ? reasonZh(r.exclusion) : '',
     r.review === 'include' ? '复核保留' : '',
     r.worker_id ?? '',
+    r.serial ?? '',
     ...d.questions.map((q) => answerCell(q, answers[q.id])),
     r.content_hash,
   ]

@@ -40,6 +40,8 @@ export function checkResponse(
     if (principal.role === 'worker' && !principal.communityIds.includes(item.communityId)) return rejected(id, 'community_not_assigned')
   }
   if (item.channel === 'symposium' && item.symposiumId === null) return rejected(id, 'unknown_symposium')
+  // A serial number names a paper form: on any other channel it means the item was built wrong.
+  if (item.serial && item.channel !== 'paper') return rejected(id, 'invalid_item', 'serial is for channel paper only')
   if (Date.parse(item.startedAt) > Date.parse(item.submittedAt)) return rejected(id, 'invalid_time', 'startedAt is after submittedAt')
   const bad = checkAnswers(version, item.answers)
   if (bad) return rejected(id, bad.code, bad.message)
@@ -64,5 +66,6 @@ function contentColumns(item: ResponseItem): ContentColumns {
     symposium_id: item.symposiumId,
     test: item.test ? 1 : 0,
     evidence_json: item.evidence ? JSON.stringify(item.evidence) : null,
+    serial: item.serial ?? null,
   }
 }

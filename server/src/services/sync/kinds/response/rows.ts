@@ -11,6 +11,7 @@ export function responseRow(
   const { item } = c
   return {
     ...c.columns,
+    serial: c.columns.serial ?? null,
     channel: item.channel,
     device_id: at.deviceId,
     worker_id: at.workerId,
