@@ -82,6 +82,8 @@ export async function visitHousehold(
   page: Page,
   h: { community: string; door: string; outcome: Outcome; suggestion?: string },
 ): Promise<void> {
+  // Nothing of the door number in it: the queue is checked for door numbers separately.
+  const suggestion = h.suggestion ?? `建议${Math.random().toString(36).slice(2, 10)}`
   const pick = page.getByTestId('pick-community').filter({ hasText: h.community })
   await Promise.race([pick.waitFor(), page.getByTestId('door').waitFor()])
   if (await pick.count()) await pick.click()
@@ -90,11 +92,11 @@ export async function visitHousehold(
   await page.getByTestId(`outcome-${h.outcome}`).click()
   if (h.outcome === 'completed') {
     await page.getByTestId('consent-agree').click()
-    await answer(page, h.suggestion ?? `建议${h.door}`)
+    await answer(page, suggestion)
     await page.getByTestId('submit-interview').click()
   }
   await page.getByTestId('locked').waitFor()
-  await expectNothingOf(page, h.door, h.suggestion ?? `建议${h.door}`)
+  await expectNothingOf(page, h.door, suggestion)
   await page.getByTestId('next-household').click()
 }
 
@@ -143,7 +145,7 @@ export async function storedResponses(sqlitePath: string, campaignId: string) {
   try {
     return await db.db
       .selectFrom('responses')
-      .select(['id', 'channel', 'worker_id', 'community_id', 'household_key'])
+      .select(['id', 'channel', 'worker_id', 'community_id', 'household_key', 'serial'])
       .where('campaign_id', '=', campaignId)
       .execute()
   } finally {

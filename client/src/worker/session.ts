@@ -73,9 +73,9 @@ export async function cachedProgress(
   return row?.kind === 'progress' ? row : null
 }
 
-/** The campaigns a worker collects in: published, with at least one of their communities. */
+/** The campaigns a worker collects in: open (published, inside their window), with at least one of their communities. */
 export function assignedCampaigns(details: StaffCampaignDetail[], communityIds: string[]): StaffCampaignDetail[] {
-  return details.filter((d) => d.status !== 'draft' && d.questionnaire && d.communities.some((c) => communityIds.includes(c.id)))
+  return details.filter((d) => d.status === 'open' && d.questionnaire && d.communities.some((c) => communityIds.includes(c.id)))
 }
 
 /**
