@@ -1,10 +1,10 @@
+import { uuidv7 } from '@minyi/shared/uuid'
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb'
 import { describe, expect, it } from 'vitest'
 import type { MinyiDb, WorkerRow } from '../../client/src/db/index.ts'
 import { Dexie } from '../../client/src/db/index.ts'
 import { SyncEngine } from '../../client/src/sync/engine.ts'
 import { saveResponse, saveWorkerItems } from '../../client/src/sync/outbox.ts'
-import { uuidv7 } from '../../client/src/sync/uuidv7.ts'
 import { databasesPerTest, freshDbName, ManualTimers, makeItem, ScriptedServer } from './sync-helpers.ts'
 
 // One phone, several workers (PRODUCT.md C3): each queued item is stamped with the worker who saved it,

@@ -1,7 +1,7 @@
 import { type CoarsePosition, coarseDegrees, type ResponseItemInput, type VisitItemInput, type VisitOutcome } from '@minyi/shared/schemas'
+import { uuidv7 } from '@minyi/shared/uuid'
 import type { VisitRow } from '../db/index.ts'
 import type { WorkerSave } from '../sync/outbox.ts'
-import { uuidv7 } from '../sync/uuidv7.ts'
 
 // What a worker's save puts in the outbox (no Vue): the questionnaire (channel door or paper), the
 // visit that names it, and the phone's register line with the raw door number (never sent).

@@ -58,13 +58,14 @@ export class SimDevice {
   }
 
   /**
-   * A worker records a door visit (kind `visit`). The client has no visit outbox function yet (the
-   * worker app's client side is being built), so the item goes into the same outbox table the engine
-   * drains, as that function will put it; the engine sends any queued item as it is.
+   * A worker records a door visit (kind `visit`) into the same outbox table the engine drains. The worker
+   * app stamps its items with the worker (`saveWorkerItems`, owner = user id, token from `db.workers`);
+   * this simulated phone's own fetch carries the bearer token instead, so its items are queued unstamped
+   * (owner '') and sent as they are.
    */
   async recordVisit(item: VisitItem): Promise<void> {
     const parsed = VisitItemSchema.parse(item)
-    await this.db.outbox.put({ id: parsed.id, queuedAt: Date.now(), item: parsed as unknown as ResponseItem })
+    await this.db.outbox.put({ id: parsed.id, queuedAt: Date.now(), owner: '', item: parsed })
     this.saved.push(parsed.id)
     void this.engine.flush().catch(() => undefined)
   }
