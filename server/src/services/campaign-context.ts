@@ -55,6 +55,11 @@ export function invalidateCampaign(deps: Deps, id: string): void {
   caches(deps).contexts.delete(id)
 }
 
+/** Drops every campaign's context: for writes to rows several campaigns share (org units and their populations). */
+export function invalidateAllCampaigns(deps: Deps): void {
+  caches(deps).contexts.clear()
+}
+
 export async function loadCampaignContexts(deps: Deps, ids: readonly string[], fresh = false): Promise<Map<string, CampaignContext>> {
   const out = new Map<string, CampaignContext>()
   const { contexts } = caches(deps)

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { OrgUnit, OrgUnitInput } from '@minyi/shared/schemas'
 import { getOrgUnit, getOrgUnitByCode, insertOrgUnit, listOrgUnits, type OrgUnitRow, updateOrgUnit } from '../db/queries/org-units.ts'
 import { ProblemError } from '../http/problem.ts'
+import { invalidateAllCampaigns } from './campaign-context.ts'
 import type { Deps } from './deps.ts'
 
 /** district → street → community: each level's parent is the level above. */
@@ -58,6 +59,8 @@ export async function patchUnit(
   if (patch.code && patch.code !== current.code && (await getOrgUnitByCode(deps.db.db, patch.code)))
     throw new ProblemError('conflict', { details: [{ path: 'code', message: 'code already in use' }] })
   await updateOrgUnit(deps.db.db, id, patch)
+  // A community's population and name are part of every campaign context that includes it (issue 10).
+  invalidateAllCampaigns(deps)
   const next = await getOrgUnit(deps.db.db, id)
   if (!next) throw new ProblemError('not_found')
   return orgUnitOut(next)
