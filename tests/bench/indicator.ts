@@ -1,19 +1,31 @@
 // `pnpm bench:indicator`: a campaign with 1,000,000 responses loaded into SQLite (rows and kept
-// aggregates written straight into the file), then the real server answers
+// aggregates written straight into the file; the door answers by twelve workers, with a visit
+// register of ~420,000 visits to ~330,000 households), then the real server answers
 // GET /api/v1/campaigns/:id/indicator from the aggregates (median of 21 calls) and with ?recompute=1
 // from the raw rows. Options: --responses N (default 1000000), --runs N (default 21).
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
-import { addResponseInto, computeFlags, durationSeconds, emptyTally, flagsKey, ratedAnswersOf } from '@minyi/shared/method'
+import {
+  addHousehold,
+  addResponseInto,
+  computeFlags,
+  durationSeconds,
+  emptyTally,
+  type FieldworkTally,
+  finalVisits,
+  flagsKey,
+  ratedAnswersOf,
+} from '@minyi/shared/method'
 import type { Channel } from '@minyi/shared/schemas'
 import { openDb } from '../../server/src/db/index.ts'
 import { loadEnv } from '../../server/src/env.ts'
+import { ensureAdmin } from '../../server/src/services/auth.ts'
 import { loadCampaignContext } from '../../server/src/services/campaign-context.ts'
 import { seedDemo } from '../../server/src/services/demo/index.ts'
-import { makeItems } from './lib/data.ts'
-import { directWriter, openRawSqlite } from './lib/direct-sqlite.ts'
+import { makeItems, uuidv7 } from './lib/data.ts'
+import { type DirectVisit, directWriter, openRawSqlite } from './lib/direct-sqlite.ts'
 import { startBuiltServer } from './lib/server.ts'
 
 const args = process.argv.slice(2)
@@ -24,12 +36,16 @@ const opt = (name: string, dflt: number) => {
 const TOTAL = opt('responses', 1_000_000)
 const RUNS = opt('runs', 21)
 const CHUNK = 10_000
+/** The first admin's password, as tests/support/server.ts starts the server with it. */
+const ADMIN_PASSWORD = 'admin-test-password'
 
 /** Loads TOTAL responses of the demo campaign and their kept aggregate cells; returns the campaign id. */
 async function load(path: string): Promise<string> {
-  const env = loadEnv({ SQLITE_PATH: path, LOG_LEVEL: 'silent' }, [])
+  const env = loadEnv({ SQLITE_PATH: path, LOG_LEVEL: 'silent', ADMIN_PASSWORD }, [])
   const opened = await openDb({ sqlitePath: path })
   const deps = { env, db: opened, now: () => new Date() }
+  // As the server starts: the first admin before the demo (whose workers would otherwise be the first staff).
+  await ensureAdmin(opened, env, () => {})
   const campaignId = await seedDemo(deps)
   if (!campaignId) throw new Error('expected an empty database')
   const ctx = await loadCampaignContext(deps, campaignId, true)
@@ -43,13 +59,40 @@ async function load(path: string): Promise<string> {
   const channels: Channel[] = ['qr', 'qr', 'qr', 'door', 'paper', 'symposium']
   const publishedAt = ctx.row.published_at
   const closesAt = ctx.row.closes_at
+  const fieldwork: FieldworkTally = {}
   const writeChunk = db.transaction((start: number) => {
     const items = makeItems(CHUNK, { campaignId, version: version.version, communityIds }, Date.now(), start + 1)
     const tally = emptyTally()
     const receivedAt = new Date().toISOString()
+    const visits: DirectVisit[] = []
     items.forEach((item, i) => {
       const n = start + i
       const channel = channels[n % channels.length] ?? 'qr'
+      // Door answers come from six workers per community, each answer with the visit that completed
+      // it (every other one after an earlier visit found nobody home) and a visit to another
+      // household that ended otherwise.
+      const workerId = channel === 'door' ? `bench-worker-${item.communityId.slice(0, 8)}-${Math.floor(n / 12) % 6}` : null
+      if (workerId) {
+        const at = Date.parse(item.submittedAt)
+        const key = (k: number) => k.toString(16).padStart(64, '0')
+        const visit = (householdKey: string, outcome: DirectVisit['outcome'], ms: number, responseId: string | null): DirectVisit => ({
+          id: uuidv7(ms),
+          campaignId,
+          communityId: item.communityId,
+          householdKey,
+          outcome,
+          visitedAt: new Date(ms).toISOString(),
+          responseId,
+          workerId,
+          deviceId: `bench-device-${workerId}`,
+          receivedAt,
+          contentHash: 'bench',
+        })
+        visits.push(visit(key(2 * n), 'completed', at, item.id))
+        if (n % 12 === 3) visits.push(visit(key(2 * n), 'not_home', at - 86_400_000, null))
+        const others = ['not_home', 'refused', 'revisit', 'not_home'] as const
+        visits.push(visit(key(2 * n + 1), others[Math.floor(n / 6) % 4] ?? 'refused', at - 3_600_000, null))
+      }
       const rated = ratedAnswersOf(version.questions, item.answers)
       const flags = computeFlags({
         rules: ctx.config.flagRules,
@@ -71,6 +114,7 @@ async function load(path: string): Promise<string> {
         communityId: item.communityId,
         channel,
         deviceId: `bench-device-${Math.floor(n / 5)}`,
+        workerId,
         startedAt: item.startedAt,
         submittedAt: item.submittedAt,
         receivedAt,
@@ -85,15 +129,24 @@ async function load(path: string): Promise<string> {
         answers: item.answers,
         flags,
         exclusion: test ? 'test' : null,
+        workerId,
+        durationSeconds: durationSeconds(item.startedAt, item.submittedAt),
       })
     })
     write.tally(campaignId, tally)
+    // A household's visits all fall in one chunk: its final visit is known here.
+    for (const v of visits) write.visit(v)
+    for (const final of finalVisits(visits).values()) {
+      write.household(campaignId, final)
+      addHousehold(fieldwork, final)
+    }
   })
   const started = performance.now()
   for (let start = 0; start < TOTAL; start += CHUNK) {
     writeChunk(start)
     if ((start / CHUNK) % 10 === 9) process.stdout.write(`  loaded ${start + CHUNK} responses\r`)
   }
+  db.transaction(() => write.fieldwork(campaignId, fieldwork))()
   db.pragma('wal_checkpoint(TRUNCATE)')
   db.close()
   console.log(`loaded ${TOTAL} responses in ${((performance.now() - started) / 1000).toFixed(0)} s`)
@@ -133,7 +186,9 @@ try {
     fromAggregates = r.body
   }
   const full = await timed(`${url}?recompute=1`, token)
-  const n = (fromAggregates as { n: { received: number } }).n.received
+  const ind = fromAggregates as { n: { received: number }; fieldwork: { households: number }; interviewers: unknown[] }
+  const n = ind.n.received
+  console.log(`door-to-door: ${ind.interviewers.length} interviewers checked, ${ind.fieldwork.households} households in the fieldwork`)
   console.log(`aggregates: ${RUNS} calls, median ${median(kept).toFixed(1)} ms, min ${Math.min(...kept).toFixed(1)} ms (n.received = ${n})`)
   console.log(`recompute:  ${full.ms.toFixed(0)} ms; identical to the aggregates' answer: ${isDeepStrictEqual(full.body, fromAggregates)}`)
   console.log(`indicator: ${median(kept).toFixed(1)} ms median from aggregates, ${full.ms.toFixed(0)} ms full recomputation`)

@@ -30,8 +30,8 @@ export function isLaterVisit(a: Pick<VisitInput, 'id' | 'visitedAt'>, b: Pick<Vi
 }
 
 /** The final visit of each household (by key, within one campaign). */
-export function finalVisits(visits: Iterable<VisitInput>): Map<string, VisitInput> {
-  const out = new Map<string, VisitInput>()
+export function finalVisits<V extends VisitInput>(visits: Iterable<V>): Map<string, V> {
+  const out = new Map<string, V>()
   for (const v of visits) {
     const prior = out.get(v.householdKey)
     if (!prior || isLaterVisit(v, prior)) out.set(v.householdKey, v)

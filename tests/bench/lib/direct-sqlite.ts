@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import type { Tally } from '@minyi/shared/method'
+import type { FieldworkTally, Tally } from '@minyi/shared/method'
 
 // The benchmarks' "straight into SQLite" writer: the same tables and the same aggregate writes as the
 // server, through better-sqlite3 prepared statements with no HTTP, validation or query builder.
@@ -41,6 +41,20 @@ export interface DirectResponse {
   contentHash: string
 }
 
+export interface DirectVisit {
+  id: string
+  campaignId: string
+  communityId: string
+  householdKey: string
+  outcome: 'completed' | 'not_home' | 'refused' | 'revisit'
+  visitedAt: string
+  responseId: string | null
+  workerId: string
+  deviceId: string
+  receivedAt: string
+  contentHash: string
+}
+
 export function directWriter(db: RawSqlite) {
   const insertResponse = db.prepare(
     `insert into responses (id, campaign_id, questionnaire_version, community_id, channel, device_id, worker_id, household_key, symposium_id,
@@ -58,6 +72,18 @@ export function directWriter(db: RawSqlite) {
      values (?, ?, ?, ?, ?, ?, ?, ?, ?)
      on conflict (campaign_id, community_id, channel, worker_id, flags_key, exclusion_key, basis_key, review_key)
      do update set counts_json = excluded.counts_json`,
+  )
+  const insertVisit = db.prepare(
+    `insert into visits (id, campaign_id, community_id, household_key, outcome, visited_at, response_id, worker_id, device_id,
+      received_at, content_hash, evidence_json)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null)`,
+  )
+  const insertHousehold = db.prepare(
+    'insert into households (campaign_id, household_key, community_id, outcome, visited_at, visit_id) values (?, ?, ?, ?, ?, ?)',
+  )
+  const addFieldwork = db.prepare(
+    `insert into fieldwork_cells (campaign_id, community_id, outcome, count) values (?, ?, ?, ?)
+     on conflict (campaign_id, community_id, outcome) do update set count = fieldwork_cells.count + excluded.count`,
   )
   const touchActivity = db.prepare(
     `insert into community_activity (campaign_id, community_id, last_received_at) values (?, ?, ?)
@@ -85,6 +111,32 @@ export function directWriter(db: RawSqlite) {
         r.contentHash,
         r.exclusion === 'test' ? 1 : 0,
       )
+    },
+    /** One door-to-door visit's row. */
+    visit(v: DirectVisit): void {
+      insertVisit.run(
+        v.id,
+        v.campaignId,
+        v.communityId,
+        v.householdKey,
+        v.outcome,
+        v.visitedAt,
+        v.responseId,
+        v.workerId,
+        v.deviceId,
+        v.receivedAt,
+        v.contentHash,
+      )
+    },
+    /** A household's final visit (the server keeps it moving forward at ingest; here written once). */
+    household(campaignId: string, v: DirectVisit): void {
+      insertHousehold.run(campaignId, v.householdKey, v.communityId, v.outcome, v.visitedAt, v.id)
+    },
+    /** Households by final outcome per community, added to the kept counts. */
+    fieldwork(campaignId: string, tally: FieldworkTally): void {
+      for (const communityId of Object.keys(tally).sort())
+        for (const [outcome, count] of Object.entries(tally[communityId] ?? {}))
+          if (count !== 0) addFieldwork.run(campaignId, communityId, outcome, count)
     },
     /** The community's last activity, once per transaction and community (as the server does). */
     activity(campaignId: string, communityId: string, at: string): void {
