@@ -26,6 +26,7 @@ import { loadCampaignContext } from '../../server/src/services/campaign-context.
 import { seedDemo } from '../../server/src/services/demo/index.ts'
 import { makeItems, uuidv7 } from './lib/data.ts'
 import { type DirectVisit, directWriter, openRawSqlite } from './lib/direct-sqlite.ts'
+import { cpuSeconds } from './lib/proc.ts'
 import { startBuiltServer } from './lib/server.ts'
 
 const args = process.argv.slice(2)
@@ -180,16 +181,22 @@ try {
   for (let i = 0; i < 3; i++) await timed(url, token)
   const kept: number[] = []
   let fromAggregates: unknown
+  const pid = server.proc.pid ?? 0
+  const cpuBefore = cpuSeconds(pid)
   for (let i = 0; i < RUNS; i++) {
     const r = await timed(url, token)
     kept.push(r.ms)
     fromAggregates = r.body
   }
+  // The server's own CPU per call (ticks of 10 ms over the runs): other load on the machine disturbs it far less than wall time.
+  const cpuMs = ((cpuSeconds(pid) - cpuBefore) / RUNS) * 1000
   const full = await timed(`${url}?recompute=1`, token)
   const ind = fromAggregates as { n: { received: number }; fieldwork: { households: number }; interviewers: unknown[] }
   const n = ind.n.received
   console.log(`door-to-door: ${ind.interviewers.length} interviewers checked, ${ind.fieldwork.households} households in the fieldwork`)
-  console.log(`aggregates: ${RUNS} calls, median ${median(kept).toFixed(1)} ms, min ${Math.min(...kept).toFixed(1)} ms (n.received = ${n})`)
+  console.log(
+    `aggregates: ${RUNS} calls, median ${median(kept).toFixed(1)} ms, min ${Math.min(...kept).toFixed(1)} ms, server CPU ${cpuMs.toFixed(1)} ms per call (n.received = ${n})`,
+  )
   console.log(`recompute:  ${full.ms.toFixed(0)} ms; identical to the aggregates' answer: ${isDeepStrictEqual(full.body, fromAggregates)}`)
   console.log(`indicator: ${median(kept).toFixed(1)} ms median from aggregates, ${full.ms.toFixed(0)} ms full recomputation`)
 } finally {

@@ -17,6 +17,7 @@ import { type BenchItem, makeItems } from './lib/data.ts'
 import { chainOf, computeBatch } from './lib/direct-batch.ts'
 import { directPg } from './lib/direct-pg.ts'
 import { directWriter, openRawSqlite } from './lib/direct-sqlite.ts'
+import { cpuSeconds } from './lib/proc.ts'
 import { startBuiltServer } from './lib/server.ts'
 
 const args = process.argv.slice(2)
@@ -27,13 +28,6 @@ const opt = (name: string, dflt: number) => {
 const TOTAL = opt('responses', 100_000)
 const CLIENTS = opt('clients', 4)
 const BATCH = 100
-
-/** CPU seconds (user + system) the process has used: a figure less sensitive to other load on the machine than wall time. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  // utime and stime are fields 14 and 15 of stat(5), i.e. 11 and 12 after the command name.
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
 
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')

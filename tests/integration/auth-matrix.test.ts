@@ -58,6 +58,7 @@ const ACCESS: Row[] = [
   ['GET /api/v1/campaigns/:id/progress',                           401,    ok,     ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/activity',                           401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/devices',                            401,    403,    ok,     ok,     403],
+  ['GET /api/v1/campaigns/:id/workers',                            401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/log/verify',                         401,    403,    ok,     ok,     ok],
   ['GET /api/v1/campaigns/:id/responses',                          401,    403,    ok,     ok,     403],
   ['PATCH /api/v1/campaigns/:id/responses/:responseId/review',     401,    403,    ok,     ok,     403],

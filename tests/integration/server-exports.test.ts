@@ -1,7 +1,17 @@
 import ExcelJS from 'exceljs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DIALECTS, type Harness, startApp } from './auth-harness.ts'
-import { type CampaignSetup, download, responseItem, rng, setupCampaign, sheetValues, sync, templateAnswers } from './server-harness.ts'
+import {
+  type CampaignSetup,
+  download,
+  responseItem,
+  rng,
+  setupCampaign,
+  sheetValues,
+  sync,
+  templateAnswers,
+  uuidv7,
+} from './server-harness.ts'
 
 // C5 exports: the XLSX workbook and the CSV of responses, on both databases. What they show must be
 // what the server holds (the indicator object, every response once, every review decision), and no
@@ -51,7 +61,18 @@ describe.each(DIALECTS)('exports on $dialect', ({ dialect, skip }) => {
     expect(file.disposition).toMatch(/^attachment; filename=".+\.xlsx"; filename\*=UTF-8''.+\.xlsx$/)
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(file.bytes as unknown as ArrayBuffer)
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['指标', '方法', '社区', '渠道', '分项', '答卷', '复核记录', '座谈会'])
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '指标',
+      '方法',
+      '社区',
+      '渠道',
+      '分项',
+      '入户走访',
+      '调查员核查',
+      '答卷',
+      '复核记录',
+      '座谈会',
+    ])
 
     const ind = (await h.call('GET', `/api/v1/campaigns/${s.campaignId}/indicator`, { token: s.evaluator.token })).body
     const byLabel = new Map(sheetValues(wb.getWorksheet('指标') as ExcelJS.Worksheet).map(([k, v]) => [k, v]))
@@ -89,6 +110,58 @@ describe.each(DIALECTS)('exports on $dialect', ({ dialect, skip }) => {
 
     const communities = sheetValues(wb.getWorksheet('社区') as ExcelJS.Worksheet)
     expect(communities.slice(1).map((r) => r[3])).toEqual(ind.byCommunity.map((c: { received: number }) => c.received))
+  })
+
+  it('should carry the door-to-door fieldwork and the interviewer check as the indicator gives them', async () => {
+    // A worker whose name an admin typed as a formula, 20 door answers and visits: 20 completed, 4 refused, 2 not at home.
+    const created = await h.call('POST', '/api/v1/staff', {
+      token: s.admin.token,
+      body: { name: '=王敏', login: 'wang.min', role: 'worker', communityIds: [s.communityIds[0]], password: 'door2door!' },
+    })
+    const signedIn = await h.call('POST', '/api/v1/auth/login', { body: { login: 'wang.min', password: 'door2door!' } })
+    const worker = { id: created.body.id as string, token: signedIn.body.token as string }
+    const random = rng(3)
+    const door = Array.from({ length: 20 }, () => responseItem(h, s, { channel: 'door' }, random))
+    const key = (i: number) => i.toString(16).padStart(64, '0')
+    const visit = (i: number, outcome: string, responseId: string | null = null) => ({
+      kind: 'visit',
+      id: uuidv7(),
+      campaignId: s.campaignId,
+      communityId: s.communityIds[0],
+      householdKey: key(i),
+      outcome,
+      visitedAt: h.clock.now().toISOString(),
+      responseId,
+    })
+    const visits = [
+      ...door.map((r, i) => visit(i, 'completed', r.id)),
+      ...[20, 21, 22, 23].map((i) => visit(i, 'refused')),
+      ...[24, 25].map((i) => visit(i, 'not_home')),
+    ]
+    const r = await sync(h, [...door, ...visits], { token: worker.token, deviceId: 'export-worker-phone' })
+    expect(r.body.results.every((x: { status: string }) => x.status === 'created')).toBe(true)
+
+    const file = await download(h, `/api/v1/campaigns/${s.campaignId}/export.xlsx`, s.evaluator.token)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(file.bytes as unknown as ArrayBuffer)
+    const ind = (await h.call('GET', `/api/v1/campaigns/${s.campaignId}/indicator`, { token: s.evaluator.token })).body
+    // 20 / (20 + 4 + 2) = 76.92 %; contact (20 + 4) / 26 = 92.31 %.
+    expect(ind.fieldwork).toMatchObject({ households: 26, completed: 20, refused: 4, notHome: 2, revisit: 0 })
+    const fieldwork = sheetValues(wb.getWorksheet('入户走访') as ExcelJS.Worksheet)
+    expect(fieldwork[0]).toEqual(['社区', '走访户数', '完成', '不在家', '拒访', '需回访', '应答率', '接触率', '应答率低于50%'])
+    // (Empty cells read back as nothing.)
+    expect(fieldwork.at(-1)).toEqual(['合计', 26, 20, 2, 4, 0, 20 / 26, 24 / 26])
+    expect(fieldwork.slice(1, -1).map((row) => row[1])).toEqual(
+      ind.byCommunity.map((c: { fieldwork: { households: number } }) => c.fieldwork.households),
+    )
+    const byLabel = new Map(sheetValues(wb.getWorksheet('指标') as ExcelJS.Worksheet).map(([k, v]) => [k, v]))
+    expect(byLabel.get('入户应答率')).toBe(ind.fieldwork.responseRate)
+    expect(String(byLabel.get('报告段落'))).toContain('入户访问共走访26户')
+
+    // One worker, 20 valid door answers, nobody to compare with: listed, figures not computed.
+    const check = sheetValues(wb.getWorksheet('调查员核查') as ExcelJS.Worksheet)
+    expect(check).toHaveLength(2)
+    expect(Array.from(check[1] ?? [], (v) => v ?? null)).toEqual(["'=王敏（wang.min）", worker.id, 20, 0, null, '未计算', null, '未计算'])
   })
 
   it('should stream every response as CSV with a BOM, RFC 4180 quoting and formulas neutralised', async () => {

@@ -29,6 +29,7 @@ import { getDraft, publishQuestionnaire, saveDraft } from '../services/questionn
 import { listConflictsOf, listFlagged } from '../services/responses.ts'
 import { reviewResponse } from '../services/reviews.ts'
 import { listCampaignSymposiums, symposiumCount, symposiumLink } from '../services/symposiums.ts'
+import { campaignWorkers } from '../services/workers.ts'
 
 const SETUP = requireRole('admin', 'evaluator')
 
@@ -92,6 +93,7 @@ export function campaignRoutes(deps: Deps) {
         c.json(await campaignProgress(deps, c.get('principal'), param(c, 'id')), 200),
       )
       .get('/:id/activity', SETUP, async (c) => c.json(await communityActivity(deps, param(c, 'id')), 200))
+      .get('/:id/workers', SETUP, async (c) => c.json(await campaignWorkers(deps, param(c, 'id')), 200))
       .get('/:id/devices', SETUP, async (c) => c.json(await campaignDevices(deps, param(c, 'id'), !readQuery(c, DevicesQuery).all), 200))
       .get('/:id/log/verify', STATS, async (c) => c.json(await verifyChain(deps, param(c, 'id')), 200))
       .get('/:id/responses', SETUP, async (c) => {

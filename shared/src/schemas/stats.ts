@@ -78,6 +78,14 @@ export type SymposiumCount = z.infer<typeof SymposiumCount>
 export const CommunityActivity = z.object({ communityId: Id, lastReceivedAt: Instant })
 export type CommunityActivity = z.infer<typeof CommunityActivity>
 
+/**
+ * `GET …/workers`: the workers of a campaign by name, for the interviewer check (whose entries carry
+ * only ids): the worker accounts assigned to its communities and every staff member whose door
+ * questionnaires it counts.
+ */
+export const CampaignWorker = z.object({ id: Id, name: z.string(), login: z.string() })
+export type CampaignWorker = z.infer<typeof CampaignWorker>
+
 /** `GET …/devices`: a device that sent to the campaign, with how many responses it sent. */
 export const CampaignDevice = Device.extend({ responses: z.number().int().min(0) })
 export type CampaignDevice = z.infer<typeof CampaignDevice>

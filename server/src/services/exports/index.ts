@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts'
 import { verifyChain } from '../evidence.ts'
 import { type Cell, neutralise, responseCells, responseHeader } from './cells.ts'
 import { loadExportData, responsePages } from './data.ts'
+import { fieldworkSheet, interviewersSheet } from './door.ts'
 import { type ExportFile, fileName, streamed } from './file.ts'
 import {
   type AddSheet,
@@ -23,7 +24,8 @@ export type { ExportFile } from './file.ts'
  *  1. data.ts    the campaign, its indicator, the answer columns (every version's) and community names, read once;
  *  2. cells.ts   a response's columns (shared by the CSV and the 答卷 sheet), every typed text neutralised
  *                against spreadsheet formula injection;
- *  3. sheets.ts  one function per sheet, written in the order of SHEETS below;
+ *  3. sheets.ts  one function per sheet, written in the order of SHEETS below (door.ts: the
+ *                door-to-door sheets, METHOD.md §10–§11);
  *  4. file.ts    the file name and the stream: both exports go out page by page, in bounded memory.
  */
 
@@ -34,6 +36,8 @@ const SHEETS: readonly SheetWriter[] = [
   communitiesSheet,
   channelsSheet,
   itemsSheet,
+  fieldworkSheet,
+  interviewersSheet,
   responsesSheet,
   reviewsSheet,
   symposiumsSheet,

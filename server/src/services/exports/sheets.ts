@@ -27,7 +27,7 @@ export type SheetWriter = (add: AddSheet, input: SheetInput) => Promise<void>
 
 type Row = Cell[]
 
-const percent = (row: { getCell(i: number): { numFmt: string } }, cols: number[]) => {
+export const percent = (row: { getCell(i: number): { numFmt: string } }, cols: number[]) => {
   for (const c of cols) row.getCell(c).numFmt = '0.00%'
 }
 
@@ -86,6 +86,12 @@ function indicatorRows(ind: Indicator): { rows: Row[]; percentRows: Set<number> 
   rows.push(['分值', ind.score.weight], ['计分规则', ind.score.rule === 'proportional' ? '按比例计分' : '按分档计分'])
   rows.push(['计分所用满意度', ind.score.on === 'postStratified' ? '按人口加权' : '满意度'], ['得分', ind.score.value])
   rows.push(['计入渠道', ind.channels.map((c) => channelZh(c)).join('、')])
+  const f = ind.fieldwork
+  rows.push(['入户走访户数', f.households], ['入户完成', f.completed], ['入户拒访', f.refused], ['入户不在家', f.notHome])
+  rows.push(['入户需回访', f.revisit])
+  pct('入户应答率', f.responseRate)
+  pct('入户接触率', f.contactRate)
+  rows.push(['调查员核查需复核人数', ind.interviewers.filter((w) => w.rateOutlier === true || w.uniform === true).length])
   rows.push(['报告段落', reportParagraph(ind)])
   return { rows, percentRows }
 }
@@ -110,6 +116,14 @@ export const methodSheet: SheetWriter = async (add, { d, chain }) => {
     ['目标值', formatRate(cfg.target)],
     ['分值', cfg.weight],
     ['计分规则', ind.score.rule === 'proportional' ? '得分 = 分值 × min(1, 满意度 / 目标值)' : '按分档：达到的最高一档的分数'],
+    [
+      '入户走访（第 11 节）',
+      '每户以最后一次走访（按走访时间，再按编号）的结果计；应答率 = 完成 ÷（完成 + 拒访 + 不在家），接触率 =（完成 + 拒访）÷ 同一分母，最后结果为需回访的住户不计入；应答率低于 50% 在报告段落中说明。',
+    ],
+    [
+      '调查员核查（第 10 节）',
+      '有效入户问卷不少于 20 份的调查员，与其所在社区其他人的有效入户问卷比较：满意度差异 z = (p_W − p_O) / √(p̄(1−p̄)(1/n_W + 1/n_O))，|z| > 3.29 为满意度异常（对照不足 20 份或 p̄ 为 0、1 时不计算）；离散度比 u = 本人各问卷评分标准差的均值 ÷ 他人的均值（只计至少 4 题有评分的问卷），u < 0.5 为评分过于一致；速度比 = 本人答题时长中位数 ÷ 他人中位数（时长按分档记录），只作参考。核查结果不剔除任何问卷。',
+    ],
     ['完整配置（JSON）', JSON.stringify(cfg)],
     ['问卷版本', `当前第 ${ctx.latest.version} 版，发布于 ${shanghaiDateTime(ctx.latest.publishedAt)}；各答卷按其作答的版本计`],
     [
