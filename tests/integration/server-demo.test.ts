@@ -117,6 +117,15 @@ describe.each(DIALECTS)('the demo seed on $dialect', ({ dialect, skip }) => {
     expect(assigned.door).toBe(indicator.byChannel.find((c) => c.channel === 'door')?.received)
     expect(assigned.paper).toBe(indicator.byChannel.find((c) => c.channel === 'paper')?.received)
     expect(assigned.qr).toBeUndefined()
+    // Paper forms keep the serial printed on them, one each; no other channel has one.
+    const serials = await h.db.db
+      .selectFrom('responses')
+      .select(['channel', 'serial'])
+      .where('campaign_id', '=', previous.id)
+      .where('serial', 'is not', null)
+      .execute()
+    expect(serials.every((r) => r.channel === 'paper')).toBe(true)
+    expect(new Set(serials.map((r) => r.serial)).size).toBe(assigned.paper)
     const staff = (await h.call('GET', '/api/v1/staff', { token: admin })).body as { login: string; role: string }[]
     expect(staff.filter((s) => s.login.startsWith('demo-worker-') && s.role === 'worker')).toHaveLength(4)
   })

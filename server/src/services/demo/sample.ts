@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import type { Question, Remark, ResponseItemInput, SymposiumItem, VisitItemInput } from '@minyi/shared/schemas'
 import { shanghaiDay, shanghaiMidnight } from '@minyi/shared/time'
-import { hex, int, logNormal, type Random, rng, uuidv7At, weighted } from './random.ts'
+import { hex, int, logNormal, type Random, rng, shuffle, uuidv7At, weighted } from './random.ts'
 import { answer, Decks, type Respondent } from './respondents.ts'
 import { REMARKS, SYMPOSIUM, WORKERS } from './texts.ts'
 
@@ -22,6 +22,8 @@ const PLAN: readonly { qr: number; door: number; paper: number }[] = [
   { qr: 60, door: 56, paper: 24 },
   { qr: 45, door: 52, paper: 23 },
 ]
+/** Printed before each paper form's serial number, by community (东风, 幸福, 和平, 新华). */
+const PAPER_PREFIX: readonly string[] = ['DF', 'XF', 'HP', 'XH']
 /** Fieldwork runs from this many days after publication… */
 const FIRST_DAY = 2
 /** …to this many (six weeks). */
@@ -107,7 +109,7 @@ export function demoSample(input: SampleInput): DemoSample {
     who: Omit<Respondent, 'community' | 'channel'>,
     startedAt: number,
     submittedAt: number,
-    extra: { householdKey?: string; symposiumId?: string } = {},
+    extra: { householdKey?: string; symposiumId?: string; serial?: string } = {},
   ): ResponseItemInput => ({
     kind: 'response',
     id: uuidv7At(submittedAt, random),
@@ -120,6 +122,7 @@ export function demoSample(input: SampleInput): DemoSample {
     answers: answer(random, decks, input.questions, { community, channel, ...who }),
     householdKey: extra.householdKey ?? null,
     symposiumId: extra.symposiumId ?? null,
+    ...(extra.serial ? { serial: extra.serial } : {}),
   })
   const resident = { shift: 0, noise: 0.75, filledIn: false, straight: null, comments: 0.25 }
 
@@ -249,17 +252,28 @@ export function demoSample(input: SampleInput): DemoSample {
     [2, 3],
   ] as const) {
     const worker = WORKERS.findIndex((w) => w.communities.includes(pair[0]))
-    const forms = pair.flatMap((community) => Array.from({ length: PLAN[community]?.paper ?? 0 }, (_, i) => ({ community, i })))
+    // Each community's forms are numbered in print; not all come back, and the worker types the stack in order.
+    const forms = pair.flatMap((community) => {
+      const returned = PLAN[community]?.paper ?? 0
+      const printed = shuffle(
+        random,
+        Array.from({ length: Math.round(returned * 1.6) }, (_, n) => n + 1),
+      )
+      return printed
+        .slice(0, returned)
+        .sort((a, b) => a - b)
+        .map((n, i) => ({ community, i, serial: `${PAPER_PREFIX[community] ?? 'P'}-${String(n).padStart(4, '0')}` }))
+    })
     let session = 0
     while (forms.length > 0) {
       const batch = forms.splice(0, 12)
       const day = 16 + 7 * session++
       let t = at(Math.min(day, LAST_DAY), 19, int(random, 0, 30))
       const items: ResponseItemInput[] = []
-      for (const { community, i } of batch) {
+      for (const { community, i, serial } of batch) {
         const seconds = logNormal(random, 95, 0.25)
         const who = { ...resident, comments: 0.2, straight: community === 1 && i === 5 ? 4 : null }
-        items.push(item(community, 'paper', who, t, t + seconds * 1000))
+        items.push(item(community, 'paper', who, t, t + seconds * 1000, { serial }))
         t += seconds * 1000 + int(random, 10, 40) * 1000
       }
       batches.push({ at: t + 2 * MINUTE, sender: { kind: 'worker', worker }, deviceId: doors[worker]?.device as string, items })
