@@ -22,7 +22,11 @@ export interface ItemKind<P extends ParsedItem = ParsedItem, C extends CheckedIt
    * community the cache does not know yet): the contexts are then loaded fresh before anything is rejected.
    */
   isStale?(item: P, ctx: CampaignContext | undefined): boolean
-  /** The rules against the item's campaign (undefined: no such campaign) and the caller's rights. */
+  /**
+   * The rules against the item's campaign (undefined: no such campaign) and the caller's rights.
+   * Build the checked item as an object literal with every field, not `{ ...parsed, … }`: spreading
+   * cost ingest ~10 µs of CPU per response (the checked items are read many times downstream).
+   */
   check(item: P, ctx: CampaignContext | undefined, principal: Principal, opts: IngestOptions): C | Rejected
   /** This kind's writer for one batch, inside the batch's transaction. */
   writer(batch: Batch): KindWriter<C>

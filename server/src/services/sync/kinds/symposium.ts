@@ -34,7 +34,7 @@ export const symposiumKind: ItemKind<SymposiumParsed, SymposiumChecked> = {
     // Symposiums are recorded by staff (the recorder); attendees only send rating sheets.
     if (principal.kind !== 'staff') return rejected(item.id, 'channel_forbidden')
     if (item.communityId !== null && !ctx.communities.has(item.communityId)) return rejected(item.id, 'unknown_community')
-    return { ...p, ctx, hash: sha256Hex(canonicalJson(item)), symposiumRef: item.id }
+    return { kind: 'symposium', id: p.id, campaignId: p.campaignId, item, ctx, hash: sha256Hex(canonicalJson(item)), symposiumRef: item.id }
   },
 
   writer: (batch) => new SymposiumWriter(batch),

@@ -77,7 +77,16 @@ export const visitKind: ItemKind<VisitParsed, VisitChecked> = {
     if (principal.role === 'worker' && !principal.communityIds.includes(item.communityId)) return rejected(id, 'community_not_assigned')
     const visitedAt = new Date(item.visitedAt).toISOString()
     const content = { ...item, visitedAt, evidence: item.evidence ?? null }
-    return { ...p, ctx, visitedAt, hash: sha256Hex(canonicalJson(content)), symposiumRef: null }
+    return {
+      kind: 'visit',
+      id,
+      campaignId: p.campaignId,
+      item,
+      ctx,
+      visitedAt,
+      hash: sha256Hex(canonicalJson(content)),
+      symposiumRef: null,
+    }
   },
 
   writer: (batch) => new VisitWriter(batch),

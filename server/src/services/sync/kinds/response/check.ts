@@ -46,7 +46,17 @@ export function checkResponse(
   const bad = checkAnswers(version, item.answers)
   if (bad) return rejected(id, bad.code, bad.message)
   const columns = contentColumns(item)
-  return { ...p, ctx, version, columns, hash: contentHash(columns, true), symposiumRef: item.symposiumId }
+  return {
+    kind: 'response',
+    id,
+    campaignId: p.campaignId,
+    item,
+    ctx,
+    version,
+    columns,
+    hash: contentHash(columns, true),
+    symposiumRef: item.symposiumId,
+  }
 }
 
 const iso = (s: string) => new Date(s).toISOString()
