@@ -71,8 +71,10 @@ describe.skipIf(!hasBrowser)('paper transcription by keyboard in Chromium', () =
         await page.keyboard.type(key)
         await page.keyboard.press('Enter')
       }
-      await page.getByTestId('paper-saved').waitFor()
-      expect(await page.getByTestId('paper-saved').textContent()).toContain(['0041', '0042'][form])
+      // The previous form's line stays on screen until this one is saved: wait for this serial.
+      await expect
+        .poll(() => page.getByTestId('paper-saved').textContent(), { timeout: 15_000 })
+        .toContain(['0041', '0042'][form])
     }
     await goHome(page)
     await expect.poll(async () => (await storedResponses(sqlitePath, field.campaignId)).length, { timeout: 30_000 }).toBe(2)
