@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { MinyiDb, WorkerRow } from '../../client/src/db/index.ts'
 import { Dexie } from '../../client/src/db/index.ts'
 import { SyncEngine } from '../../client/src/sync/engine.ts'
-import { saveResponse, saveWorkerItems } from '../../client/src/sync/outbox.ts'
+import { buildExport, countOutbox, saveResponse, saveWorkerItems } from '../../client/src/sync/outbox.ts'
 import { databasesPerTest, freshDbName, ManualTimers, makeItem, ScriptedServer } from './sync-helpers.ts'
 
 // One phone, several workers (PRODUCT.md C3): each queued item is stamped with the worker who saved it,
@@ -68,6 +68,17 @@ describe('worker items in the outbox', () => {
       { token: 'token-a', n: 2 },
       { token: 'token-b', n: 1 },
     ])
+  })
+
+  it('should count and export only the resident’s own items on a phone a worker also uses', async () => {
+    const d = db()
+    const mine = makeItem()
+    await saveWorkerItems(d, 'a', { response: door(), visit: visitOf() })
+    await saveResponse(d, mine)
+    await d.attention.put({ id: 'w-1', movedAt: NOW, code: 'validation_failed', owner: 'a', item: door() })
+    expect(await countOutbox(d)).toEqual({ queued: 1, attention: 0 })
+    const file = await buildExport(d, 'dev-1')
+    expect(file.items.map((i) => i.id)).toEqual([mine.id])
   })
 
   it('should queue a completed visit’s questionnaire ahead of the visit that names it', async () => {

@@ -127,8 +127,15 @@ export interface OutboxCounts {
   attention: number
 }
 
+/**
+ * The resident's own counts. A phone a worker also uses holds that worker's door and paper items too:
+ * they are counted, shown and exported in the worker app under their worker, never on a resident's page.
+ */
 export async function countOutbox(db: MinyiDb): Promise<OutboxCounts> {
-  const [queued, attention] = await Promise.all([db.outbox.count(), db.attention.count()])
+  const [queued, attention] = await Promise.all([
+    db.outbox.where('owner').equals(ANONYMOUS).count(),
+    db.attention.filter((r) => !r.owner).count(),
+  ])
   return { queued, attention }
 }
 
@@ -136,12 +143,18 @@ export async function countOutbox(db: MinyiDb): Promise<OutboxCounts> {
 export type OutboxExport = SharedOutboxExport & { items: OutboxItem[] }
 
 /**
- * Everything not yet acknowledged: the outbox, the needs-attention box, and `extra` (a response the
- * full disk refused to store, so the export still carries it).
+ * Everything of the resident's not yet acknowledged: the outbox, the needs-attention box, and `extra` (a
+ * response the full disk refused to store, so the export still carries it). A worker's items on the same
+ * phone are not the resident's to export: they stay out.
  */
 export async function buildExport(db: MinyiDb | null, deviceId: string, extra: OutboxItem[] = [], now = new Date()): Promise<OutboxExport> {
-  const queued = db ? await db.outbox.orderBy('queuedAt').toArray() : []
-  const attention = db ? await db.attention.orderBy('movedAt').toArray() : []
+  const queued = db ? await db.outbox.where('[owner+queuedAt]').between([ANONYMOUS, -Infinity], [ANONYMOUS, Infinity]).toArray() : []
+  const attention = db
+    ? await db.attention
+        .orderBy('movedAt')
+        .filter((r) => !r.owner)
+        .toArray()
+    : []
   const seen = new Set<string>()
   const items: OutboxItem[] = []
   for (const item of [...queued.map((r) => r.item), ...attention.map((r) => r.item), ...extra]) {
