@@ -23,6 +23,11 @@ export const PROBLEMS = {
   bad_origin: { status: 403, zh: '请求来源不被允许', en: 'Cross-origin write refused' },
   not_found: { status: 404, zh: '找不到该内容', en: 'Not found' },
   conflict: { status: 409, zh: '与已有内容冲突', en: 'Conflicts with existing data' },
+  invalid_text: {
+    status: 400,
+    zh: '内容含有不允许的控制字符',
+    en: 'The text contains a control character (NUL and other C0 characters are not allowed)',
+  },
   unsupported_media_type: { status: 415, zh: '请以 JSON 格式提交', en: 'Send JSON' },
   import_too_large: {
     status: 413,

@@ -1,5 +1,5 @@
 import type { ProblemCode } from '@minyi/shared/problems'
-import { IMPORT_MAX_BYTES, SYNC_MAX_BYTES } from '@minyi/shared/schemas'
+import { findUncleanText, IMPORT_MAX_BYTES, SYNC_MAX_BYTES, TEXT_RULE_MESSAGE } from '@minyi/shared/schemas'
 import type { Context } from 'hono'
 import type { z } from 'zod'
 import { ProblemError, validationFailed } from './problem.ts'
@@ -64,9 +64,16 @@ export async function readJsonValue(c: Context, limit: BodyLimit): Promise<unkno
   }
 }
 
-/** Parses a JSON body of at most `limit` with a shared schema; 413, 415, or 400 `invalid_json` / `validation_failed`. */
+/**
+ * Parses a JSON body of at most `limit` with a shared schema; 413, 415, or 400 `invalid_json` /
+ * `invalid_text` (a string or key anywhere in it breaks the text rule of `shared/src/schemas/text.ts`) /
+ * `validation_failed`. Sync, whose items are refused one by one, reads with `readJsonValue` instead.
+ */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S, limit: BodyLimit): Promise<z.infer<S>> {
-  const parsed = schema.safeParse(await readJsonValue(c, limit))
+  const value = await readJsonValue(c, limit)
+  const unclean = findUncleanText(value)
+  if (unclean) throw new ProblemError('invalid_text', { details: [{ path: unclean.join('.'), message: TEXT_RULE_MESSAGE }] })
+  const parsed = schema.safeParse(value)
   if (!parsed.success) throw validationFailed(parsed.error.issues)
   return parsed.data
 }

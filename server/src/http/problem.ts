@@ -1,4 +1,5 @@
 import { PROBLEMS, type Problem, type ProblemCode, problemMessage } from '@minyi/shared/problems'
+import { TEXT_RULE_MESSAGE } from '@minyi/shared/schemas'
 import type { Context, ErrorHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -44,8 +45,12 @@ export const onProblem: ErrorHandler = (err, c) => {
   return problem(c, 'internal')
 }
 
-/** 400 `validation_failed` with the first zod issues as details (the paths say which field). */
+/**
+ * 400 `validation_failed` with the first zod issues as details (the paths say which field), or
+ * `invalid_text` when a field broke the text rule (`CleanString` of the shared schemas).
+ */
 export function validationFailed(issues: readonly { path: readonly PropertyKey[]; message: string }[]): ProblemError {
   const details = issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))
-  return new ProblemError('validation_failed', { details })
+  const code = issues.some((i) => i.message === TEXT_RULE_MESSAGE) ? 'invalid_text' : 'validation_failed'
+  return new ProblemError(code, { details })
 }

@@ -1,6 +1,7 @@
 import { Instant } from './common.ts'
 import { ResponseItem } from './response.ts'
 import { SymposiumItem } from './symposium.ts'
+import { StrippedString } from './text.ts'
 import { VisitItem } from './visit.ts'
 import { z } from './zod.ts'
 
@@ -20,8 +21,8 @@ export const IMPORT_MAX_BYTES = 20 * 1024 * 1024
  * so that one bad item is `rejected` with a code while the good items of the batch are stored.
  */
 export const SyncRequest = z.object({
-  deviceId: z.string().min(8).max(64),
-  appVersion: z.string().max(64),
+  deviceId: StrippedString.min(8).max(64),
+  appVersion: StrippedString.max(64),
   outboxSize: z.number().int().min(0),
   items: z.array(z.unknown()).max(SYNC_MAX_ITEMS),
 })
@@ -53,7 +54,7 @@ export type SyncResponse = z.infer<typeof SyncResponse>
 export const OutboxExportHeader = z.object({
   format: z.literal('minyi-outbox'),
   version: z.literal(1),
-  deviceId: z.string().min(8).max(64),
+  deviceId: StrippedString.min(8).max(64),
   exportedAt: Instant,
 })
 /** The whole file, imported by `POST /api/v1/sync/import`. */

@@ -1,3 +1,4 @@
+import { findUncleanText, TEXT_RULE_MESSAGE } from '@minyi/shared/schemas'
 import type { ParsedItem, Rejected } from './kind.ts'
 import { rejected } from './kind.ts'
 import { kindNamed } from './kinds/index.ts'
@@ -8,9 +9,15 @@ function echoId(raw: unknown): string {
   return typeof id === 'string' ? id.slice(0, 100) : ''
 }
 
-/** Shape check of one item on its own, by its kind, so one bad item never sinks the batch. */
+/**
+ * Shape check of one item on its own, by its kind, so one bad item never sinks the batch. First the
+ * text rule (`shared/src/schemas/text.ts`) over every string and key of the item, whatever its kind:
+ * PostgreSQL refuses NUL in text, and one such string used to fail the whole batch's transaction there.
+ */
 export function parseItem(raw: unknown): ParsedItem | Rejected {
   const id = echoId(raw)
+  const unclean = findUncleanText(raw)
+  if (unclean) return rejected(id, 'invalid_text', `${unclean.join('.')}: ${TEXT_RULE_MESSAGE}`.slice(0, 200))
   const kind = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { kind?: unknown }).kind : undefined
   const handler = typeof kind === 'string' ? kindNamed(kind) : undefined
   if (handler) return handler.parse(raw, id)
