@@ -1,95 +1,15 @@
-import type { LinkResolution } from '@minyi/shared/schemas'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasBrowser, launchBrowser, PHONE } from '../support/browser.ts'
 import { type RunningServer, startServer } from '../support/server.ts'
-import { countStore, startQuestionnaire, submit, waitForResidentPath } from './client-support.ts'
-
-const t = (zh: string, en: string) => ({ zh, en })
-const CAMPAIGN = '0190a6f2-8f3e-7b1a-9c2d-00000000c0de'
-const COMMUNITY = '0190a6f2-8f3e-7b1a-9c2d-00000000beef'
-
-/**
- * A questionnaire with every question type and show-if, served for a campaign the server does not
- * know: its answers are rejected on sync, which must land in the visible needs-attention box.
- */
-const LINK: LinkResolution = {
-  campaign: {
-    id: CAMPAIGN,
-    title: 'Types',
-    status: 'open',
-    opensAt: '2026-01-01T00:00:00.000Z',
-    closesAt: '2026-12-31T00:00:00.000Z',
-    publishedAt: '2026-01-01T00:00:00.000Z',
-    communities: [{ id: COMMUNITY, code: 'c1', name: '幸福社区', population: null }],
-    questionnaire: {
-      questionnaireId: '0190a6f2-8f3e-7b1a-9c2d-00000000f00d',
-      version: 1,
-      publishedAt: '2026-01-01T00:00:00.000Z',
-      title: t('题型测试问卷', 'Question types'),
-      questions: [
-        {
-          id: 'q_joined',
-          type: 'single',
-          required: true,
-          profile: false,
-          title: t('您参加过社区活动吗？', 'Have you joined a community activity?'),
-          options: [
-            { value: 'yes', label: t('参加过', 'Yes') },
-            { value: 'no', label: t('没有', 'No') },
-          ],
-        },
-        {
-          id: 'q_which',
-          type: 'multiple',
-          required: true,
-          profile: false,
-          showIf: { questionId: 'q_joined', values: ['yes'] },
-          maxChoices: 2,
-          title: t('参加过哪些？', 'Which ones?'),
-          options: [
-            { value: 'sport', label: t('体育', 'Sport') },
-            { value: 'culture', label: t('文艺', 'Culture') },
-            { value: 'health', label: t('义诊', 'Health') },
-          ],
-        },
-        {
-          id: 'q_times',
-          type: 'number',
-          required: true,
-          profile: false,
-          integer: true,
-          min: 0,
-          max: 50,
-          showIf: { questionId: 'q_joined', values: ['yes'] },
-          title: t('一年参加几次？', 'How many times a year?'),
-        },
-        { id: 'q_best', type: 'text', required: false, profile: false, maxLength: 20, title: t('印象最深的活动', 'The best one') },
-        {
-          id: 'q_rate',
-          type: 'rating',
-          required: true,
-          profile: false,
-          allowNa: true,
-          overall: true,
-          title: t('总体满意程度', 'Overall satisfaction'),
-          scale: {
-            preset: 'likert3',
-            options: [
-              { score: 3, label: t('满意', 'Satisfied') },
-              { score: 2, label: t('基本满意', 'Fairly satisfied') },
-              { score: 1, label: t('不满意', 'Dissatisfied') },
-            ],
-          },
-        },
-      ],
-    },
-    privacyNotice: t('测试隐私说明', 'Test privacy notice'),
-  },
-  communityId: COMMUNITY,
-  channel: 'qr',
-  symposiumId: null,
-}
+import {
+  TYPES_CAMPAIGN as CAMPAIGN,
+  countStore,
+  TYPES_LINK as LINK,
+  startQuestionnaire,
+  submit,
+  waitForResidentPath,
+} from './client-support.ts'
 
 describe.skipIf(!hasBrowser)('question types, show-if and rejected answers in Chromium', () => {
   let browser: Browser

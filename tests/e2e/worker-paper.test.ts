@@ -72,9 +72,7 @@ describe.skipIf(!hasBrowser)('paper transcription by keyboard in Chromium', () =
         await page.keyboard.press('Enter')
       }
       // The previous form's line stays on screen until this one is saved: wait for this serial.
-      await expect
-        .poll(() => page.getByTestId('paper-saved').textContent(), { timeout: 15_000 })
-        .toContain(['0041', '0042'][form])
+      await expect.poll(() => page.getByTestId('paper-saved').textContent(), { timeout: 15_000 }).toContain(['0041', '0042'][form])
     }
     await goHome(page)
     await expect.poll(async () => (await storedResponses(sqlitePath, field.campaignId)).length, { timeout: 30_000 }).toBe(2)
