@@ -68,6 +68,15 @@ export const PROBLEMS = {
     zh: '走访结果不正确',
     en: 'Unknown visit outcome, or a response named by a visit that was not completed',
   },
+  // symposiums, remarks and follow-ups (issue 10 point 6, issue 11)
+  invalid_date: { status: 400, zh: '日期不正确', en: 'Not a calendar date (YYYY-MM-DD)' },
+  unknown_street: { status: 400, zh: '街道不在本次调查范围内', en: 'No community of this street is in the campaign' },
+  symposium_mismatch: {
+    status: 400,
+    zh: '测评表与座谈会不符（社区或渠道不一致）',
+    en: 'The rating sheet does not match its symposium (community or channel)',
+  },
+  unknown_remark: { status: 400, zh: '座谈会意见不存在', en: 'Unknown remark' },
 
   // campaign setup: the indicator config must fit the questionnaire (shared/src/method/config-fit.ts)
   satisfied_set_invalid: { status: 400, zh: '满意选项与题目量表不匹配', en: 'The satisfied set does not fit the questions’ scales' },

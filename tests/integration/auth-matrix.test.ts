@@ -68,6 +68,10 @@ const ACCESS: Row[] = [
   ['POST /api/v1/campaigns/:id/symposiums/:symposiumId/link',      401,    403,    ok,     ok,     403],
   // A count only (no answers): the recorder may put it on the projector from a worker session.
   ['GET /api/v1/campaigns/:id/symposiums/:symposiumId/count',      401,    ok,     ok,     ok,     403],
+  // The 整改台账 with its history (who changed what); its summary is a statistic like the indicator.
+  ['GET /api/v1/campaigns/:id/ledger',                             401,    403,    ok,     ok,     403],
+  ['GET /api/v1/campaigns/:id/ledger/summary',                     401,    403,    ok,     ok,     ok],
+  ['PUT /api/v1/campaigns/:id/remarks/:remarkId/public',           401,    403,    ok,     ok,     403],
   // Every answer and comment: not for read-only statistics tokens.
   ['GET /api/v1/campaigns/:id/export.xlsx',                        401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/export.csv',                         401,    403,    ok,     ok,     403],
@@ -75,6 +79,8 @@ const ACCESS: Row[] = [
   ['POST /api/v1/org-units',                                       401,    403,    ok,     ok,     403],
   ['PATCH /api/v1/org-units/:id',                                  401,    403,    ok,     ok,     403],
   ['GET /api/v1/links/:token',                                     ok,     ok,     ok,     ok,     ok],
+  // A community's public page of what was done: the link token is the key, as for the questionnaire.
+  ['GET /api/v1/links/:token/remarks',                             ok,     ok,     ok,     ok,     ok],
   ['POST /api/v1/sync',                                            ok,     ok,     ok,     ok,     403],
   ['POST /api/v1/sync/import',                                     401,    ok,     ok,     ok,     403],
   ['GET /*',                                                       ok,     ok,     ok,     ok,     ok],

@@ -71,7 +71,12 @@ describe.each(DIALECTS)('symposiums on $dialect', ({ dialect, skip }) => {
   })
 
   it('should refuse a QR link for a street-level symposium and 404 a symposium of another campaign', async () => {
-    const street = symposium({ communityId: null, streetId: randomUUID() })
+    const { parent_id } = await h.db.db
+      .selectFrom('org_units')
+      .select('parent_id')
+      .where('id', '=', s.communityIds[0] ?? '')
+      .executeTakeFirstOrThrow()
+    const street = symposium({ communityId: null, streetId: parent_id })
     expect((await sync(h, [street], { token: s.evaluator.token })).body.results[0].status).toBe('created')
     const r = await h.call('POST', `/api/v1/campaigns/${s.campaignId}/symposiums/${street.id}/link`, { token: s.evaluator.token })
     expect(r.status).toBe(400)

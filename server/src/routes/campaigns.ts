@@ -8,12 +8,14 @@ import {
   IndicatorQuery,
   QuestionId,
   QuestionnaireDraftInput,
+  RemarkPublicBody,
   ResponseReviewInput,
 } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import { type AuthEnv, requireRole, STAFF, serverOrigin } from '../auth/index.ts'
 import { readJson } from '../http/body.ts'
 import { param, readQuery } from '../http/params.ts'
+import { ProblemError } from '../http/problem.ts'
 import { profileBreakdown } from '../services/breakdown.ts'
 import { createCampaign, getCampaignDetail, listCampaignSummaries, patchCampaign } from '../services/campaigns.ts'
 import { searchComments } from '../services/comments.ts'
@@ -28,7 +30,14 @@ import { campaignProgress } from '../services/progress.ts'
 import { getDraft, publishQuestionnaire, saveDraft } from '../services/questionnaires.ts'
 import { listConflictsOf, listFlagged } from '../services/responses.ts'
 import { reviewResponse } from '../services/reviews.ts'
-import { listCampaignSymposiums, symposiumCount, symposiumLink } from '../services/symposiums.ts'
+import {
+  campaignLedger,
+  ledgerSummary,
+  listCampaignSymposiums,
+  setPublic,
+  symposiumCount,
+  symposiumLink,
+} from '../services/symposiums/index.ts'
 import { campaignWorkers } from '../services/workers.ts'
 
 const SETUP = requireRole('admin', 'evaluator')
@@ -116,6 +125,15 @@ export function campaignRoutes(deps: Deps) {
       .get('/:id/symposiums/:symposiumId/count', requireRole(...STAFF), async (c) =>
         c.json(await symposiumCount(deps, param(c, 'id'), param(c, 'symposiumId')), 200),
       )
+      // The 整改台账: every remark and its follow-up history; its summary (the report's symposium figures).
+      .get('/:id/ledger', SETUP, async (c) => c.json(await campaignLedger(deps, param(c, 'id')), 200))
+      .get('/:id/ledger/summary', STATS, async (c) => c.json(await ledgerSummary(deps, param(c, 'id')), 200))
+      .put('/:id/remarks/:remarkId/public', SETUP, async (c) => {
+        const body = await readJson(c, RemarkPublicBody, 'settings')
+        const p = c.get('principal')
+        if (p.kind !== 'staff') throw new ProblemError('forbidden')
+        return c.json(await setPublic(deps, param(c, 'id'), param(c, 'remarkId'), body.public, p.userId), 200)
+      })
       .get('/:id/comments', SETUP, async (c) => {
         return c.json(await searchComments(deps, param(c, 'id'), readQuery(c, CommentsQuery)), 200)
       })

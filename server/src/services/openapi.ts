@@ -188,7 +188,7 @@ function build(): Json {
         post: {
           summary: 'a device outbox batch (≤ 100 items, ≤ 512 KB): one result per item, in order',
           description:
-            'Each item is a `SyncItem`: a questionnaire (`kind: "response"`), a symposium record (`"symposium"`) or a door-to-door visit (`"visit"`), checked one by one (a bad item is `rejected` with a code, the others are stored). Anonymous for QR answers; door and paper answers and visits need a worker token, for a community assigned to the worker. Replays are `duplicate`, other content under a stored id is `conflict` (kept, never applied). A visit names the household only by the key the device made (HMAC-SHA-256 of the door number with the campaign salt, 64 hex digits); position evidence keeps 3 decimals.',
+            'Each item is a `SyncItem`: a questionnaire (`kind: "response"`), a symposium record (`"symposium"`), a remark added to it later (`"remark"`), a change of a remark’s follow-up (`"follow_up"`) or a door-to-door visit (`"visit"`), checked one by one (a bad item is `rejected` with a code, the others are stored). Anonymous for QR answers; door and paper answers and visits need a worker token, for a community assigned to the worker. Replays are `duplicate`, other content under a stored id is `conflict` (kept, never applied). A visit names the household only by the key the device made (HMAC-SHA-256 of the door number with the campaign salt, 64 hex digits); position evidence keeps 3 decimals.',
           requestBody: { required: true, content: { 'application/json': { schema: ref('SyncRequest') } } },
           responses: {
             200: json(ref('SyncResponse')),

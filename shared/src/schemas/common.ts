@@ -14,8 +14,16 @@ export const UuidV7 = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[8
 /** An instant with an offset (stored as UTC, shown in Asia/Shanghai). */
 export const Instant = z.string().datetime({ offset: true })
 
-/** A calendar date (YYYY-MM-DD), e.g. a symposium date or a follow-up due date. */
-export const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+/** True for a real calendar date written YYYY-MM-DD (so 2026-02-30 and 2026-99-99 are not). */
+export function isLocalDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
+  if (!m) return false
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3])
+}
+
+/** A calendar date (YYYY-MM-DD), e.g. a symposium date or a follow-up due date; 2026-99-99 is refused. */
+export const LocalDate = z.string().refine(isLocalDate, 'expected a calendar date YYYY-MM-DD')
 
 export const CHANNELS = ['qr', 'door', 'paper', 'symposium'] as const
 export const Channel = z.enum(CHANNELS)

@@ -1,6 +1,6 @@
 import { Instant } from './common.ts'
 import { ResponseItem } from './response.ts'
-import { SymposiumItem } from './symposium.ts'
+import { FollowUpItem, RemarkItem, SymposiumItem } from './symposium.ts'
 import { StrippedString } from './text.ts'
 import { VisitItem } from './visit.ts'
 import { z } from './zod.ts'
@@ -29,10 +29,11 @@ export const SyncRequest = z.object({
 export type SyncRequest = z.infer<typeof SyncRequest>
 
 /**
- * One item of `items[]`: a questionnaire, a symposium record or a door-to-door visit, each kind with
+ * One item of `items[]`: a questionnaire, a symposium record, a door-to-door visit, a symposium's later
+ * remark or a follow-up change, each kind with
  * its own schema; an item of another kind is `rejected` with `unknown_kind`.
  */
-export const SyncItem = z.union([ResponseItem, SymposiumItem, VisitItem])
+export const SyncItem = z.union([ResponseItem, SymposiumItem, VisitItem, RemarkItem, FollowUpItem])
 export type SyncItem = z.infer<typeof SyncItem>
 
 export const SYNC_STATUSES = ['created', 'duplicate', 'conflict', 'rejected'] as const

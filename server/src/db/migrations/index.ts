@@ -8,6 +8,7 @@ import { workerCellsMigration } from './0006-worker-cells.ts'
 import { enrolmentCodesMigration } from './0007-enrolment-codes.ts'
 import { visitsMigration } from './0008-visits.ts'
 import { paperSerialMigration } from './0009-paper-serial.ts'
+import { ledgerMigration } from './0010-ledger.ts'
 
 /** Ordered by name; forward-only. Add a new numbered file for every change of a persisted shape. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-enrolment-codes': enrolmentCodesMigration,
   '0009-paper-serial': paperSerialMigration,
   '0008-visits': visitsMigration,
+  '0010-ledger': ledgerMigration,
 }

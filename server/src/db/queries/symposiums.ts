@@ -7,10 +7,14 @@ export type SymposiumRow = Selectable<SymposiumsTable>
 export async function findSymposiums(
   db: Kysely<Database>,
   ids: readonly string[],
-): Promise<Map<string, { campaign_id: string; content_hash: string }>> {
-  const out = new Map<string, { campaign_id: string; content_hash: string }>()
+): Promise<Map<string, Pick<SymposiumRow, 'campaign_id' | 'content_hash' | 'community_id' | 'street_id'>>> {
+  const out = new Map<string, Pick<SymposiumRow, 'campaign_id' | 'content_hash' | 'community_id' | 'street_id'>>()
   if (ids.length === 0) return out
-  const rows = await db.selectFrom('symposiums').select(['id', 'campaign_id', 'content_hash']).where('id', 'in', ids).execute()
+  const rows = await db
+    .selectFrom('symposiums')
+    .select(['id', 'campaign_id', 'content_hash', 'community_id', 'street_id'])
+    .where('id', 'in', ids)
+    .execute()
   for (const r of rows) out.set(r.id, r)
   return out
 }

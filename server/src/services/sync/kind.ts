@@ -122,7 +122,7 @@ export interface Batch {
    * Symposiums known so far: stored, or created earlier in this batch. The symposium kind loads the
    * ones any item refers to (`symposiumRef`) and adds the ones it creates; other kinds read it.
    */
-  symposiums: Map<string, { campaign: string; hash: string }>
+  symposiums: Map<string, { campaign: string; hash: string; community: string | null; street: string | null }>
   /** Per campaign touched by the batch: the responses this device sent that were created, and how many by QR. */
   deviceCounts: Map<string, { qr: number; total: number }>
   /** Per campaign: QR responses from this device stored before this batch (known once `decide` has run for all items). */

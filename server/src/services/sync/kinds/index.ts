@@ -1,4 +1,6 @@
 import type { ItemKind } from '../kind.ts'
+import { followUpKind } from './follow-up.ts'
+import { remarkKind } from './remark.ts'
 import { responseKind } from './response/index.ts'
 import { symposiumKind } from './symposium.ts'
 import { visitKind } from './visit.ts'
@@ -8,7 +10,7 @@ import { visitKind } from './visit.ts'
  * parse, check and writer; see `../kind.ts`, and `symposium.ts` for a small example) and a line here.
  * Writers write in this order, after all items of the batch have been decided.
  */
-export const KINDS: readonly ItemKind[] = [responseKind, symposiumKind, visitKind]
+export const KINDS: readonly ItemKind[] = [responseKind, symposiumKind, visitKind, remarkKind, followUpKind]
 
 const byName = new Map(KINDS.map((k) => [k.kind, k]))
 

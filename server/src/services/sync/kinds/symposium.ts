@@ -1,9 +1,14 @@
+import type { ProblemCode } from '@minyi/shared/problems'
 import { SymposiumItem } from '@minyi/shared/schemas'
+import type { FollowUpChangeRow, RemarkRow } from '../../../db/queries/ledger.ts'
+import { insertChanges, insertRemarks } from '../../../db/queries/ledger.ts'
 import { findSymposiums, insertSymposiums, type SymposiumRow } from '../../../db/queries/symposiums.ts'
+import type { CampaignContext } from '../../campaign-context.ts'
 import { canonicalJson, sha256Hex } from '../../hashing.ts'
 import { conflictRow } from '../conflicts.ts'
-import { type Batch, type CheckedItem, type ItemKind, type KindWriter, type ParsedItem, rejected } from '../kind.ts'
+import { type Batch, type CheckedItem, type ItemKind, type KindWriter, type ParsedItem, rejected, rejectedResult } from '../kind.ts'
 import { issueMessage } from '../parse.ts'
+import { ledgerState, mayRecordAt } from './ledger-state.ts'
 
 interface SymposiumParsed extends ParsedItem {
   kind: 'symposium'
@@ -14,9 +19,28 @@ interface SymposiumChecked extends CheckedItem {
   item: SymposiumItem
 }
 
+/** The stable code of a symposium's first schema complaint: its id, a date (its own or a follow-up's due date), or the shape. */
+export function symposiumIssueCode(issue: { path: PropertyKey[] } | undefined): ProblemCode {
+  const path = issue?.path ?? []
+  if (path.length === 1 && path[0] === 'id') return 'invalid_id'
+  const last = path[path.length - 1]
+  if (last === 'date' || last === 'dueDate') return 'invalid_date'
+  return 'invalid_item'
+}
+
+/** A street is in a campaign when one of the campaign's communities lies in it. */
+function streetInCampaign(ctx: CampaignContext, street: string): boolean {
+  for (const c of ctx.communities.values()) if (c.parent_id === street) return true
+  return false
+}
+
 /**
- * A symposium's record (PRODUCT.md: title, date, place, host, recorder, attendees, remarks), sent by
- * the staff member who recorded it. Rating sheets filled in at it are responses naming its id.
+ * A symposium's record (PRODUCT.md C4: title, date, place, community or street, host, recorder,
+ * attendees, remarks), sent by the staff member who recorded it. Rating sheets filled in at it are
+ * responses naming its id; remarks added and follow-ups changed later are `remark` and `follow_up`
+ * items. Its community must be in the campaign, its street must hold one of the campaign's
+ * communities (and contain its community when both are given), and a worker records only where
+ * assigned. Its remarks go into the 整改台账 (`remarks`, their first follow-ups as changes).
  */
 export const symposiumKind: ItemKind<SymposiumParsed, SymposiumChecked> = {
   kind: 'symposium',
@@ -25,16 +49,37 @@ export const symposiumKind: ItemKind<SymposiumParsed, SymposiumChecked> = {
     const r = SymposiumItem.safeParse(raw)
     if (r.success) return { kind: 'symposium', id: r.data.id, campaignId: r.data.campaignId, item: r.data }
     const issue = r.error.issues[0]
-    return rejected(id, issue?.path[0] === 'id' ? 'invalid_id' : 'invalid_item', issueMessage(issue))
+    return rejected(id, symposiumIssueCode(issue), issueMessage(issue))
   },
+
+  isStale: ({ item }, ctx) =>
+    !ctx ||
+    (item.communityId !== null && !ctx.communities.has(item.communityId)) ||
+    (item.streetId !== null && !streetInCampaign(ctx, item.streetId)),
 
   check(p, ctx, principal) {
     const { item } = p
     if (!ctx) return rejected(item.id, 'unknown_campaign')
-    // Symposiums are recorded by staff (the recorder); attendees only send rating sheets.
     if (principal.kind !== 'staff') return rejected(item.id, 'channel_forbidden')
     if (item.communityId !== null && !ctx.communities.has(item.communityId)) return rejected(item.id, 'unknown_community')
-    return { kind: 'symposium', id: p.id, campaignId: p.campaignId, item, ctx, hash: sha256Hex(canonicalJson(item)), symposiumRef: item.id }
+    if (item.streetId !== null) {
+      if (!streetInCampaign(ctx, item.streetId)) return rejected(item.id, 'unknown_street')
+      if (item.communityId !== null && ctx.communities.get(item.communityId)?.parent_id !== item.streetId)
+        return rejected(item.id, 'unknown_street', 'the community does not lie in this street')
+    }
+    const denied = mayRecordAt(principal, ctx, item.communityId, item.streetId)
+    if (denied) return rejected(item.id, denied)
+    const ids = new Set(item.remarks.map((r) => r.id))
+    if (ids.size !== item.remarks.length || ids.has(item.id)) return rejected(item.id, 'invalid_id', 'remark ids must be distinct')
+    return {
+      kind: 'symposium',
+      id: p.id,
+      campaignId: p.campaignId,
+      item,
+      ctx,
+      hash: sha256Hex(canonicalJson(item)),
+      symposiumRef: item.id,
+    }
   },
 
   writer: (batch) => new SymposiumWriter(batch),
@@ -42,14 +87,17 @@ export const symposiumKind: ItemKind<SymposiumParsed, SymposiumChecked> = {
 
 class SymposiumWriter implements KindWriter<SymposiumChecked> {
   private readonly rows: SymposiumRow[] = []
+  private readonly remarks: RemarkRow[] = []
+  private readonly changes: FollowUpChangeRow[] = []
   constructor(private readonly batch: Batch) {}
 
   /** Every symposium the batch names: its own records and the ones other items refer to. */
   async load(): Promise<void> {
     const refs = new Set<string>()
     for (const c of this.batch.items) if (c.symposiumRef) refs.add(c.symposiumRef)
-    for (const [id, s] of await findSymposiums(this.batch.trx, [...refs]))
-      this.batch.symposiums.set(id, { campaign: s.campaign_id, hash: s.content_hash })
+    const [found] = await Promise.all([findSymposiums(this.batch.trx, [...refs]), ledgerState(this.batch)])
+    for (const [id, s] of found)
+      this.batch.symposiums.set(id, { campaign: s.campaign_id, hash: s.content_hash, community: s.community_id, street: s.street_id })
   }
 
   async decide(c: SymposiumChecked) {
@@ -59,13 +107,70 @@ class SymposiumWriter implements KindWriter<SymposiumChecked> {
       if (prior.hash !== c.hash) batch.conflicts.push(conflictRow(c.id, c.campaignId, batch.req.deviceId, c.hash, c.item, batch.receivedAt))
       return { id: c.id, status: prior.hash === c.hash ? ('duplicate' as const) : ('conflict' as const) }
     }
-    batch.symposiums.set(c.id, { campaign: c.campaignId, hash: c.hash })
-    this.rows.push(symposiumRow(c.item, c.hash, batch.req.deviceId, batch.receivedAt))
+    const ledger = await ledgerState(batch)
+    if (c.item.remarks.some((r) => ledger.remarks.has(r.id))) return rejectedResult(c.id, 'invalid_id', 'a remark id is already in use')
+    const { item } = c
+    batch.symposiums.set(c.id, { campaign: c.campaignId, hash: c.hash, community: item.communityId, street: item.streetId })
+    this.rows.push(symposiumRow(item, c.hash, batch.req.deviceId, batch.receivedAt))
+    const userId = batch.principal.kind === 'staff' ? batch.principal.userId : null
+    for (const r of item.remarks) {
+      ledger.remarks.set(r.id, { campaign: c.campaignId, community: item.communityId, street: item.streetId, hash: c.hash })
+      this.remarks.push({
+        id: r.id,
+        campaign_id: c.campaignId,
+        symposium_id: item.id,
+        community_id: item.communityId,
+        street_id: item.streetId,
+        speaker_category: r.speakerCategory,
+        kind: r.kind,
+        text: r.text,
+        public: 0,
+        public_changed_at: null,
+        public_by: null,
+        content_hash: c.hash,
+        device_id: batch.req.deviceId,
+        user_id: userId,
+        received_at: batch.receivedAt,
+      })
+      if (r.followUp) {
+        ledger.changes.set(r.id, { remark: r.id, status: r.followUp.status, hash: c.hash })
+        this.changes.push(firstChange(r.id, c.campaignId, r.followUp, c.hash, batch, userId))
+      }
+    }
     return { id: c.id, status: 'created' as const }
   }
 
   async write(): Promise<void> {
     await insertSymposiums(this.batch.trx, this.rows)
+    await insertRemarks(this.batch.trx, this.remarks)
+    await insertChanges(this.batch.trx, this.changes)
+  }
+}
+
+/** A remark's follow-up as first recorded: the first change of its history, with the remark's own id. */
+export function firstChange(
+  remarkId: string,
+  campaignId: string,
+  followUp: { owner: string; dueDate: string | null; status: string },
+  hash: string,
+  batch: Batch,
+  userId: string | null,
+): FollowUpChangeRow {
+  return {
+    id: remarkId,
+    campaign_id: campaignId,
+    remark_id: remarkId,
+    base_id: null,
+    owner: followUp.owner,
+    due_date: followUp.dueDate,
+    status: followUp.status,
+    from_status: null,
+    note: '',
+    changed_at: batch.receivedAt,
+    received_at: batch.receivedAt,
+    user_id: userId,
+    device_id: batch.req.deviceId,
+    content_hash: hash,
   }
 }
 

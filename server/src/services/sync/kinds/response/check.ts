@@ -40,6 +40,9 @@ export function checkResponse(
     if (principal.role === 'worker' && !principal.communityIds.includes(item.communityId)) return rejected(id, 'community_not_assigned')
   }
   if (item.channel === 'symposium' && item.symposiumId === null) return rejected(id, 'unknown_symposium')
+  // A symposium id on a QR (or door, paper) answer would count it on that symposium's projector.
+  if (item.channel !== 'symposium' && item.symposiumId !== null)
+    return rejected(id, 'symposium_mismatch', 'symposiumId is for channel symposium only')
   // A serial number names a paper form: on any other channel it means the item was built wrong.
   if (item.serial && item.channel !== 'paper') return rejected(id, 'invalid_item', 'serial is for channel paper only')
   if (Date.parse(item.startedAt) > Date.parse(item.submittedAt)) return rejected(id, 'invalid_time', 'startedAt is after submittedAt')

@@ -57,6 +57,10 @@ export class ResponseWriter implements KindWriter<ResponseChecked> {
     if (c.item.channel === 'symposium') {
       const s = c.item.symposiumId ? batch.symposiums.get(c.item.symposiumId) : undefined
       if (!s || s.campaign !== c.campaignId) return rejectedResult(c.id, 'unknown_symposium')
+      // Counted in the symposium's community (a street-level one: a community of its street), never elsewhere.
+      const community = c.item.communityId
+      if (s.community !== null ? s.community !== community : c.ctx.communities.get(community)?.parent_id !== s.street)
+        return rejectedResult(c.id, 'symposium_mismatch', 'the sheet names another community than its symposium')
     }
     const key = c.item.householdKey
     if (key?.startsWith(HOUSEHOLD_CODE_PREFIX)) {

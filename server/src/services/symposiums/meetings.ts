@@ -1,11 +1,12 @@
 import type { SymposiumCount, SymposiumLink, SymposiumSummary } from '@minyi/shared/schemas'
-import { insertLinkTokens } from '../db/queries/campaigns.ts'
-import { countSheets, getSymposium, getSymposiumLink, getSymposiumLinks, listSymposiums } from '../db/queries/symposiums.ts'
-import { ProblemError } from '../http/problem.ts'
-import { requireContext } from './campaign-context.ts'
-import type { Deps } from './deps.ts'
-import { randomToken } from './hashing.ts'
-import { linkUrl } from './links.ts'
+import { insertLinkTokens } from '../../db/queries/campaigns.ts'
+import { countRemarks } from '../../db/queries/ledger.ts'
+import { countSheets, getSymposium, getSymposiumLink, getSymposiumLinks, listSymposiums } from '../../db/queries/symposiums.ts'
+import { ProblemError } from '../../http/problem.ts'
+import { requireContext } from '../campaign-context.ts'
+import type { Deps } from '../deps.ts'
+import { randomToken } from '../hashing.ts'
+import { linkUrl } from '../links.ts'
 
 // C4 symposiums (座谈会) as staff see them: created offline by a recorder through sync (kind
 // `symposium`), listed here with the rating sheets received, each with its own QR link, and a live
@@ -15,7 +16,11 @@ export async function listCampaignSymposiums(deps: Deps, campaignId: string, ori
   await requireContext(deps, campaignId)
   const rows = await listSymposiums(deps.db.db, campaignId)
   const ids = rows.map((r) => r.id)
-  const [sheets, links] = await Promise.all([countSheets(deps.db.db, ids), getSymposiumLinks(deps.db.db, ids)])
+  const [sheets, links, remarks] = await Promise.all([
+    countSheets(deps.db.db, ids),
+    getSymposiumLinks(deps.db.db, ids),
+    countRemarks(deps.db.db, ids),
+  ])
   return rows.map((r) => {
     const token = links.get(r.id)
     return {
@@ -28,7 +33,7 @@ export async function listCampaignSymposiums(deps: Deps, campaignId: string, ori
       host: r.host,
       recorder: r.recorder,
       attendees: JSON.parse(r.attendees_json) as Record<string, number>,
-      remarks: (JSON.parse(r.remarks_json) as unknown[]).length,
+      remarks: remarks.get(r.id) ?? 0,
       sheets: sheets.get(r.id) ?? 0,
       url: token ? linkUrl(deps, origin, token) : null,
     }

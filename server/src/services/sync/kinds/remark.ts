@@ -1,0 +1,106 @@
+import { RemarkItem } from '@minyi/shared/schemas'
+import type { FollowUpChangeRow, RemarkRow } from '../../../db/queries/ledger.ts'
+import { insertChanges, insertRemarks } from '../../../db/queries/ledger.ts'
+import { canonicalJson, sha256Hex } from '../../hashing.ts'
+import { conflictRow } from '../conflicts.ts'
+import { type Batch, type CheckedItem, type ItemKind, type KindWriter, type ParsedItem, rejected, rejectedResult } from '../kind.ts'
+import { issueMessage } from '../parse.ts'
+import { ledgerState, mayRecordAt } from './ledger-state.ts'
+import { firstChange, symposiumIssueCode } from './symposium.ts'
+
+interface RemarkParsed extends ParsedItem {
+  kind: 'remark'
+  item: RemarkItem
+}
+interface RemarkChecked extends CheckedItem {
+  kind: 'remark'
+  item: RemarkItem
+}
+
+/**
+ * A remark added after its symposium was first sent (docs/SERVER.md, kind `remark`), under staff
+ * credentials. Its symposium must be stored or come earlier in the batch (`unknown_symposium`), in the
+ * same campaign; a worker adds remarks only where assigned. Same id and content is a `duplicate`,
+ * other content a `conflict` (kept in `conflicts`, the stored remark unchanged).
+ */
+export const remarkKind: ItemKind<RemarkParsed, RemarkChecked> = {
+  kind: 'remark',
+
+  parse(raw, id) {
+    const r = RemarkItem.safeParse(raw)
+    if (r.success) return { kind: 'remark', id: r.data.id, campaignId: r.data.campaignId, item: r.data }
+    const issue = r.error.issues[0]
+    return rejected(id, symposiumIssueCode(issue), issueMessage(issue))
+  },
+
+  check(p, ctx, principal) {
+    if (!ctx) return rejected(p.id, 'unknown_campaign')
+    if (principal.kind !== 'staff') return rejected(p.id, 'channel_forbidden')
+    return {
+      kind: 'remark',
+      id: p.id,
+      campaignId: p.campaignId,
+      item: p.item,
+      ctx,
+      hash: sha256Hex(canonicalJson(p.item)),
+      symposiumRef: p.item.symposiumId,
+    }
+  },
+
+  writer: (batch) => new RemarkWriter(batch),
+}
+
+class RemarkWriter implements KindWriter<RemarkChecked> {
+  private readonly remarks: RemarkRow[] = []
+  private readonly changes: FollowUpChangeRow[] = []
+  constructor(private readonly batch: Batch) {}
+
+  async load(): Promise<void> {
+    await ledgerState(this.batch)
+  }
+
+  async decide(c: RemarkChecked) {
+    const { batch } = this
+    const ledger = await ledgerState(batch)
+    const prior = ledger.remarks.get(c.id)
+    if (prior) {
+      if (prior.hash === c.hash) return { id: c.id, status: 'duplicate' as const }
+      batch.conflicts.push(conflictRow(c.id, c.campaignId, batch.req.deviceId, c.hash, c.item, batch.receivedAt))
+      return { id: c.id, status: 'conflict' as const }
+    }
+    const s = batch.symposiums.get(c.item.symposiumId)
+    if (!s || s.campaign !== c.campaignId) return rejectedResult(c.id, 'unknown_symposium')
+    const denied = mayRecordAt(batch.principal, c.ctx, s.community, s.street)
+    if (denied) return rejectedResult(c.id, denied)
+    const userId = batch.principal.kind === 'staff' ? batch.principal.userId : null
+    const r = c.item.remark
+    ledger.remarks.set(c.id, { campaign: c.campaignId, community: s.community, street: s.street, hash: c.hash })
+    this.remarks.push({
+      id: c.id,
+      campaign_id: c.campaignId,
+      symposium_id: c.item.symposiumId,
+      community_id: s.community,
+      street_id: s.street,
+      speaker_category: r.speakerCategory,
+      kind: r.kind,
+      text: r.text,
+      public: 0,
+      public_changed_at: null,
+      public_by: null,
+      content_hash: c.hash,
+      device_id: batch.req.deviceId,
+      user_id: userId,
+      received_at: batch.receivedAt,
+    })
+    if (r.followUp) {
+      ledger.changes.set(c.id, { remark: c.id, status: r.followUp.status, hash: c.hash })
+      this.changes.push(firstChange(c.id, c.campaignId, r.followUp, c.hash, batch, userId))
+    }
+    return { id: c.id, status: 'created' as const }
+  }
+
+  async write(): Promise<void> {
+    await insertRemarks(this.batch.trx, this.remarks)
+    await insertChanges(this.batch.trx, this.changes)
+  }
+}
