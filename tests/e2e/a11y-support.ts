@@ -109,3 +109,22 @@ export function focusVisible(page: Page): Promise<{ tag: string; visible: boolea
     }
   })
 }
+
+/**
+ * Waits until the page stops fetching (no new resource entries for 400 ms) and shows no loading line:
+ * the console's panels load their data after the tab is opened.
+ */
+export async function settle(page: Page, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let last = -1
+  for (;;) {
+    const state = await page.evaluate(() => ({
+      n: performance.getEntriesByType('resource').length,
+      loading: /加载中|正在加载|Loading/.test(document.body.textContent ?? ''),
+    }))
+    if (state.n === last && !state.loading) return
+    if (Date.now() > deadline) return
+    last = state.n
+    await new Promise((r) => setTimeout(r, 400))
+  }
+}
