@@ -14,7 +14,8 @@ await build({
   sourcemap: true,
   // exceljs (~2 MB) is only needed when someone exports: left out of the bundle, it loads from
   // node_modules on the first export instead of weighing on every ingesting process.
-  external: ['better-sqlite3', 'pg', 'pg-native', 'exceljs'],
+  // The report's docx, echarts and resvg (native) likewise load on the first report download.
+  external: ['better-sqlite3', 'pg', 'pg-native', 'exceljs', 'docx', 'echarts', '@resvg/resvg-js'],
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: { js: "import { createRequire as __minyiRequire } from 'node:module'; const require = __minyiRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -75,6 +75,8 @@ const ACCESS: Row[] = [
   // Every answer and comment: not for read-only statistics tokens.
   ['GET /api/v1/campaigns/:id/export.xlsx',                        401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/export.csv',                         401,    403,    ok,     ok,     403],
+  // The report section: figures and counts, never an answer or a comment — like the indicator.
+  ['GET /api/v1/campaigns/:id/report.docx',                        401,    403,    ok,     ok,     ok],
   ['GET /api/v1/org-units',                                        401,    ok,     ok,     ok,     ok],
   ['POST /api/v1/org-units',                                       401,    403,    ok,     ok,     403],
   ['PATCH /api/v1/org-units/:id',                                  401,    403,    ok,     ok,     403],

@@ -9,6 +9,7 @@ import {
   QuestionId,
   QuestionnaireDraftInput,
   RemarkPublicBody,
+  ReportQuery,
   ResponseReviewInput,
 } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
@@ -28,6 +29,7 @@ import { indicatorFromAggregates, recomputeIndicator } from '../services/indicat
 import { listLinks } from '../services/links.ts'
 import { campaignProgress } from '../services/progress.ts'
 import { getDraft, publishQuestionnaire, saveDraft } from '../services/questionnaires.ts'
+import { reportDocx } from '../services/report/index.ts'
 import { listConflictsOf, listFlagged } from '../services/responses.ts'
 import { reviewResponse } from '../services/reviews.ts'
 import {
@@ -140,6 +142,8 @@ export function campaignRoutes(deps: Deps) {
       // Exports carry every answer (comments included): evaluators and admins only, never a read-only token.
       .get('/:id/export.xlsx', SETUP, async (c) => download(await exportWorkbook(deps, param(c, 'id'))))
       .get('/:id/export.csv', SETUP, async (c) => download(await exportCsv(deps, param(c, 'id'))))
+      // The report section holds figures and counts, no answer and no comment: read-only tokens may fetch it.
+      .get('/:id/report.docx', STATS, async (c) => download(await reportDocx(deps, param(c, 'id'), readQuery(c, ReportQuery).lang)))
       .get('/:id/conflicts', SETUP, async (c) => c.json(await listConflictsOf(deps, param(c, 'id')), 200))
   )
 }

@@ -14,3 +14,8 @@ export function formatRate(rate: number | null): string {
 export function formatScore(score: number | null): string {
   return score === null ? '—' : score.toFixed(2)
 }
+
+/** A 95% interval as two rates (METHOD.md §9): [0.81, 0.9078] → "81.00%–90.78%"; "—" when there is none. */
+export function formatInterval(ci: readonly [number, number] | null, sep = '–'): string {
+  return ci === null ? '—' : `${formatRate(ci[0])}${sep}${formatRate(ci[1])}`
+}

@@ -32,3 +32,5 @@ export const CommentsQuery = z.object({
   before: z.union([z.literal(''), UuidV7]).default(''),
   limit: wholeNumber(1, 200, 50),
 })
+/** `GET /campaigns/:id/report.docx?lang=en`: the report section in the console's language (zh-CN unless `en`). */
+export const ReportQuery = z.object({ lang: z.enum(['zh', 'en']).default('zh') })

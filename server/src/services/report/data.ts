@@ -1,0 +1,152 @@
+import type { ChainVerdict, I18nText, Indicator, Remark } from '@minyi/shared/schemas'
+import { getEvidenceHead } from '../../db/queries/evidence.ts'
+import { pageCampaignResponses } from '../../db/queries/responses.ts'
+import { countSheets, listSymposiums } from '../../db/queries/symposiums.ts'
+import { storedAnswers } from '../answers.ts'
+import type { Deps } from '../deps.ts'
+import { verifyChain } from '../evidence.ts'
+import { contextWithVersion, indicatorFromAggregates } from '../indicator.ts'
+import { type LedgerSummary, ledgerSummary } from './ledger.ts'
+import type { Block, Docx, Numbering } from './style.ts'
+import { type Words, wordsFor } from './words.ts'
+
+const PAGE = 5000
+
+export interface ReportSymposium {
+  title: string
+  date: string
+  place: string
+  attendees: Record<string, number>
+  remarks: Remark[]
+  sheets: number
+}
+
+/** A multiple-choice question's picks among the questionnaires received (e.g. 最需要改进的方面). */
+export interface ChoiceCounts {
+  questionId: string
+  title: string
+  /** Questionnaires that answered it. */
+  base: number
+  /** [option label, picks], most picked first. */
+  counts: [string, number][]
+}
+
+/** Everything the sections are written from, read once before the document is built. */
+export interface ReportData {
+  w: Words
+  ctx: Awaited<ReturnType<typeof contextWithVersion>>
+  /** The same object `GET …/indicator` answers (from the kept aggregates). */
+  indicator: Indicator
+  communityName: Map<string, string>
+  /** A rated item's name in the report's language, for tables and charts (`shortTitle`). */
+  title: (questionId: string) => string
+  symposiums: ReportSymposium[]
+  ledger: LedgerSummary
+  choices: ChoiceCounts[]
+  /** Questionnaires with at least one written (text or long-text) answer. */
+  comments: number
+  chain: ChainVerdict
+  head: { seq: number; hash: string } | null
+  generatedAt: Date
+}
+
+export async function loadReportData(deps: Deps, campaignId: string, lang: 'zh' | 'en'): Promise<ReportData> {
+  const w = wordsFor(lang)
+  const ctx = await contextWithVersion(deps, campaignId)
+  const [indicator, symposiumRows, chain, head, scan] = await Promise.all([
+    indicatorFromAggregates(deps, campaignId),
+    listSymposiums(deps.db.db, campaignId),
+    verifyChain(deps, campaignId),
+    getEvidenceHead(deps.db.db, campaignId),
+    scanAnswers(deps, ctx, lang),
+  ])
+  const sheets = await countSheets(
+    deps.db.db,
+    symposiumRows.map((s) => s.id),
+  )
+  const symposiums = symposiumRows.map((s) => ({
+    title: s.title,
+    date: s.date,
+    place: s.place,
+    attendees: JSON.parse(s.attendees_json) as Record<string, number>,
+    remarks: JSON.parse(s.remarks_json) as Remark[],
+    sheets: sheets.get(s.id) ?? 0,
+  }))
+  const titles = new Map(ctx.latest.questions.map((q) => [q.id, shortTitle(textIn(q.title, lang))]))
+  return {
+    w,
+    ctx,
+    indicator,
+    communityName: new Map([...ctx.communities.values()].map((c) => [c.id, c.name])),
+    title: (id) => titles.get(id) ?? id,
+    symposiums,
+    ledger: ledgerSummary(symposiums.flatMap((s) => s.remarks)),
+    choices: scan.choices,
+    comments: scan.comments,
+    chain,
+    head: head ?? null,
+    generatedAt: deps.now(),
+  }
+}
+
+/**
+ * The template words its rating items as questions naming the service in quotes (您对社区“文体活动”的满意程度？);
+ * tables and charts name the item by the quoted words, as a report would. A title without quotes stays whole.
+ */
+function shortTitle(title: string): string {
+  const m = /[“"]([^”"]{1,40})[”"]/.exec(title)
+  return m?.[1] ?? title
+}
+
+export function textIn(t: I18nText, lang: 'zh' | 'en'): string {
+  return lang === 'en' && t.en ? t.en : t.zh
+}
+
+/**
+ * One pass over the stored answers for what the kept aggregates do not hold: the picks of each
+ * multiple-choice question of the current version (the areas residents most want improved) and how
+ * many questionnaires carry a written comment. Counts only, never the comments' text. Test answers
+ * and channels the indicator does not pool are left out; each answer counts as its own version shows it.
+ */
+async function scanAnswers(deps: Deps, ctx: ReportData['ctx'], lang: 'zh' | 'en'): Promise<{ choices: ChoiceCounts[]; comments: number }> {
+  const multiple = ctx.latest.questions.flatMap((q) => (q.type === 'multiple' ? [q] : []))
+  const picks = new Map(multiple.map((q) => [q.id, { base: 0, n: new Map<string, number>() }]))
+  const textIds = new Set(ctx.latest.questions.filter((q) => q.type === 'text' || q.type === 'longtext').map((q) => q.id))
+  const pooled = new Set<string>(ctx.config.channels)
+  let comments = 0
+  let after = ''
+  for (;;) {
+    const page = await pageCampaignResponses(deps.db.db, ctx.row.id, after, PAGE)
+    for (const r of page) {
+      if (r.exclusion === 'test' || !pooled.has(r.channel)) continue
+      const answers = storedAnswers(ctx, r)
+      for (const [id, p] of picks) {
+        const v = answers[id]
+        if (!Array.isArray(v) || v.length === 0) continue
+        p.base++
+        for (const x of v) p.n.set(String(x), (p.n.get(String(x)) ?? 0) + 1)
+      }
+      for (const id of textIds) {
+        const v = answers[id]
+        if (typeof v === 'string' && v.trim() !== '') {
+          comments++
+          break
+        }
+      }
+    }
+    if (page.length < PAGE) break
+    after = page[page.length - 1]?.id ?? after
+  }
+  const choices = multiple.map((q) => {
+    const p = picks.get(q.id)
+    const label = new Map(q.options.map((o) => [o.value, textIn(o.label, lang)]))
+    const counts: [string, number][] = [...(p?.n ?? new Map<string, number>())]
+      .map(([v, n]): [string, number] => [label.get(v) ?? v, n])
+      .sort((a, b) => b[1] - a[1])
+    return { questionId: q.id, title: textIn(q.title, lang), base: p?.base ?? 0, counts }
+  })
+  return { choices, comments }
+}
+
+/** One section of the document: its blocks, written from the data read once. */
+export type Section = (d: Docx, n: Numbering, r: ReportData) => Block[] | Promise<Block[]>
