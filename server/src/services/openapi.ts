@@ -169,6 +169,33 @@ function build(): Json {
           responses: { 200: json(ref('ChainVerdict')), ...denied, 404: problem('unknown campaign') },
         },
       },
+      '/campaigns/{id}/report.docx': {
+        get: {
+          summary: 'the 服务群众满意度 section of a 绩效自评报告 as a Word document (A4, tables, charts), built from the indicator',
+          security: STATS_SECURITY,
+          parameters: [
+            idParam,
+            {
+              name: 'lang',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', enum: ['zh', 'en'] },
+              description: 'zh-CN unless `en`',
+            },
+          ],
+          responses: {
+            200: {
+              description: 'the document, as an attachment',
+              content: {
+                'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { schema: { type: 'string', format: 'binary' } },
+              },
+            },
+            ...denied,
+            404: problem('unknown campaign'),
+            409: problem('no published questionnaire yet'),
+          },
+        },
+      },
       '/campaigns/{id}/links': {
         get: {
           summary: 'the QR links per community and channel (evaluators, admins)',
