@@ -183,13 +183,13 @@ describe.each(DIALECTS)('report.docx on $dialect', ({ dialect, skip }) => {
     expect(doc.paragraphs).toContain('注：标“*”的比例所依据的有效问卷不足30份，仅供参考。')
   })
 
-  it('should report the symposium apart and the follow-up ledger as raised / done / open by kind', () => {
+  it('should report the symposium apart and the follow-up ledger (ledgerSummary) as raised / followed up / done / open / overdue by kind', () => {
     const ledger = tableStarting(doc, /^表\d+\s+座谈会意见建议及整改情况汇总$/)
     expect(ledger.slice(1)).toEqual([
-      ['问题', '2', '1', '0', '1', '1', '0'],
-      ['建议', '1', '0', '1', '0', '1', '0'],
-      ['表扬', '1', '0', '0', '0', '0', '1'],
-      ['合计', '4', '1', '1', '1', '2', '1'],
+      ['问题', '2', '2', '1', '1', '0'],
+      ['建议', '1', '1', '0', '1', '0'],
+      ['表扬', '1', '0', '0', '0', '0'],
+      ['合计', '4', '3', '1', '2', '0'],
     ])
     const symposiums = tableStarting(doc, /^表\d+\s+座谈会一览$/)
     expect(symposiums[1]).toEqual(['社区服务群众座谈会', '2026-03-01', '社区党群服务中心', '20', '1', '4'])

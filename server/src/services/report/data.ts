@@ -1,4 +1,4 @@
-import type { ChainVerdict, I18nText, Indicator, Remark } from '@minyi/shared/schemas'
+import type { ChainVerdict, I18nText, Indicator, LedgerSummary } from '@minyi/shared/schemas'
 import { getEvidenceHead } from '../../db/queries/evidence.ts'
 import { pageCampaignResponses } from '../../db/queries/responses.ts'
 import { countSheets, listSymposiums } from '../../db/queries/symposiums.ts'
@@ -6,7 +6,7 @@ import { storedAnswers } from '../answers.ts'
 import type { Deps } from '../deps.ts'
 import { verifyChain } from '../evidence.ts'
 import { contextWithVersion, indicatorFromAggregates } from '../indicator.ts'
-import { type LedgerSummary, ledgerSummary } from './ledger.ts'
+import { campaignLedger, ledgerSummary } from '../symposiums/index.ts'
 import type { Block, Docx, Numbering } from './style.ts'
 import { type Words, wordsFor } from './words.ts'
 
@@ -17,7 +17,8 @@ export interface ReportSymposium {
   date: string
   place: string
   attendees: Record<string, number>
-  remarks: Remark[]
+  /** Remarks recorded at it (the 整改台账's entries). */
+  remarks: number
   sheets: number
 }
 
@@ -41,6 +42,7 @@ export interface ReportData {
   /** A rated item's name in the report's language, for tables and charts (`shortTitle`). */
   title: (questionId: string) => string
   symposiums: ReportSymposium[]
+  /** The 整改台账's summary (services/symposiums: the same figures the console and exports show). */
   ledger: LedgerSummary
   choices: ChoiceCounts[]
   /** Questionnaires with at least one written (text or long-text) answer. */
@@ -53,9 +55,11 @@ export interface ReportData {
 export async function loadReportData(deps: Deps, campaignId: string, lang: 'zh' | 'en'): Promise<ReportData> {
   const w = wordsFor(lang)
   const ctx = await contextWithVersion(deps, campaignId)
-  const [indicator, symposiumRows, chain, head, scan] = await Promise.all([
+  const [indicator, symposiumRows, ledger, entries, chain, head, scan] = await Promise.all([
     indicatorFromAggregates(deps, campaignId),
     listSymposiums(deps.db.db, campaignId),
+    ledgerSummary(deps, campaignId),
+    campaignLedger(deps, campaignId),
     verifyChain(deps, campaignId),
     getEvidenceHead(deps.db.db, campaignId),
     scanAnswers(deps, ctx, lang),
@@ -69,7 +73,7 @@ export async function loadReportData(deps: Deps, campaignId: string, lang: 'zh' 
     date: s.date,
     place: s.place,
     attendees: JSON.parse(s.attendees_json) as Record<string, number>,
-    remarks: JSON.parse(s.remarks_json) as Remark[],
+    remarks: entries.filter((e) => e.symposiumId === s.id).length,
     sheets: sheets.get(s.id) ?? 0,
   }))
   const titles = new Map(ctx.latest.questions.map((q) => [q.id, shortTitle(textIn(q.title, lang))]))
@@ -80,7 +84,7 @@ export async function loadReportData(deps: Deps, campaignId: string, lang: 'zh' 
     communityName: new Map([...ctx.communities.values()].map((c) => [c.id, c.name])),
     title: (id) => titles.get(id) ?? id,
     symposiums,
-    ledger: ledgerSummary(symposiums.flatMap((s) => s.remarks)),
+    ledger,
     choices: scan.choices,
     comments: scan.comments,
     chain,

@@ -126,10 +126,9 @@ const zh = {
   colKind: '类型',
   colRaised: '提出',
   colDone: '已办结',
-  colInProgress: '整改中',
-  colTodo: '待办',
+  colFollowedUp: '列入整改',
   colOpen: '未办结',
-  colNoFollowUp: '无需整改',
+  colOverdue: '逾期',
   ledger: (raised: number, done: number, open: number) =>
     raised === 0 ? '座谈会未记录意见建议。' : `座谈会共记录意见建议${raised}条，已办结${done}条，尚有${open}条未办结。`,
   // 四、 problems (a draft)
@@ -291,10 +290,9 @@ const en: Words = {
   colKind: 'Kind',
   colRaised: 'Raised',
   colDone: 'Done',
-  colInProgress: 'In progress',
-  colTodo: 'To do',
+  colFollowedUp: 'Followed up',
   colOpen: 'Open',
-  colNoFollowUp: 'No follow-up',
+  colOverdue: 'Overdue',
   ledger: (raised, done, open) =>
     raised === 0 ? 'No remark was recorded in the symposiums.' : `${raised} remarks were recorded: ${done} done, ${open} still open.`,
   hProblems: 'Problems found and suggestions',

@@ -37,10 +37,9 @@ export const problemsSection: Section = (d, n, r) => {
       found.push(
         w.improveAreas(c.title, w.list(c.counts.slice(0, TOP).map(([label, k]) => w.areaCount(label, k, formatRate(k / c.base)))), c.base),
       )
-  const kind = (k: string) => r.ledger.byKind.find((l) => l.kind === k)
-  const problems = kind('problem')?.raised ?? 0
-  const suggestions = kind('suggestion')?.raised ?? 0
-  if (problems + suggestions > 0) found.push(w.remarksRaised(problems, suggestions, r.ledger.total.open))
+  const { problem, suggestion, praise } = r.ledger.byKind
+  const open = problem.open + suggestion.open + praise.open
+  if (problem.raised + suggestion.raised > 0) found.push(w.remarksRaised(problem.raised, suggestion.raised, open))
   if (r.comments > 0) found.push(w.comments(r.comments))
   if (found.length === 0) found.push(w.noProblems)
   out.push(...found.map((s) => para(d, s)))
@@ -48,7 +47,7 @@ export const problemsSection: Section = (d, n, r) => {
   const suggest: string[] = []
   if (lowest.length > 0) suggest.push(w.suggestItems(w.list(lowest.map((it) => r.title(it.questionId)))))
   if (below.length > 0) suggest.push(w.suggestCommunities(w.list(below.map((c) => name(c.communityId)))))
-  if (r.ledger.total.open > 0) suggest.push(w.suggestLedger(r.ledger.total.open))
+  if (open > 0) suggest.push(w.suggestLedger(open))
   if (!ind.sampleSize.adequate || ind.byCommunity.some((c) => c.sampleSize?.adequate === false)) suggest.push(w.suggestSample)
   if (suggest.length > 0) out.push(n.heading(d, 2, w.hSuggestions), ...suggest.map((s, i) => para(d, `${w.number(3, i + 1)}${s}`)))
   return out
