@@ -8,6 +8,7 @@ import { type AuthEnv, authenticate } from './auth/index.ts'
 import type { Db } from './db/index.ts'
 import type { Env } from './env.ts'
 import { onProblem, problem } from './http/problem.ts'
+import { auditRoutes } from './routes/audit.ts'
 import { authRoutes } from './routes/auth.ts'
 import { campaignRoutes } from './routes/campaigns.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -65,6 +66,7 @@ export function createApp({ env, db, now = () => new Date() }: AppDeps) {
     .route('/auth', authRoutes(deps))
     .route('/staff', staffRoutes(deps))
     .route('/tokens', tokenRoutes(deps))
+    .route('/audit', auditRoutes(deps))
     .route('/campaigns', campaignRoutes(deps))
     .route('/org-units', orgUnitRoutes(deps))
     .route('/links', linkRoutes(deps))

@@ -1,3 +1,4 @@
+import type { AuditAction } from './schemas/audit.ts'
 import type { Exclusion, Flag } from './schemas/campaign.ts'
 import type { Channel } from './schemas/common.ts'
 import type { AttendeeCategory } from './schemas/symposium.ts'
@@ -54,6 +55,38 @@ export const VISIT_OUTCOME_LABELS: Readonly<Record<VisitOutcome, Label>> = {
   not_home: { zh: '不在家', en: 'not at home' },
   refused: { zh: '拒访', en: 'refused' },
   revisit: { zh: '需回访', en: 'revisit' },
+}
+
+/** The audit log's actions (shared/src/schemas/audit.ts): the console's filter and table, the audit CSV. */
+export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, Label>> = {
+  'auth.login': { zh: '登录', en: 'signed in' },
+  'auth.enrol': { zh: '扫码登录', en: 'enrolled by QR code' },
+  'auth.logout': { zh: '退出登录', en: 'signed out' },
+  'session.revoke': { zh: '注销会话', en: 'revoked a session' },
+  'staff.create': { zh: '新建账号', en: 'created an account' },
+  'staff.update': { zh: '修改账号', en: 'changed an account' },
+  'staff.password': { zh: '重设密码', en: 'reset a password' },
+  'staff.sessions_revoke': { zh: '注销全部会话', en: 'signed a user out everywhere' },
+  'staff.enrolment': { zh: '生成登录码', en: 'made an enrolment code' },
+  'token.create': { zh: '新建接口令牌', en: 'created an API token' },
+  'token.revoke': { zh: '吊销接口令牌', en: 'revoked an API token' },
+  'org_unit.create': { zh: '新建组织单位', en: 'created an org unit' },
+  'org_unit.update': { zh: '修改组织单位', en: 'changed an org unit' },
+  'campaign.create': { zh: '新建调查活动', en: 'created a campaign' },
+  'campaign.update': { zh: '修改活动设置', en: 'changed campaign settings' },
+  'campaign.retention': { zh: '修改保存期限', en: 'changed the retention period' },
+  'questionnaire.save': { zh: '保存问卷草稿', en: 'saved the questionnaire draft' },
+  'questionnaire.publish': { zh: '发布问卷', en: 'published the questionnaire' },
+  'link.create': { zh: '生成二维码链接', en: 'made a QR link' },
+  'household_codes.create': { zh: '生成入户码', en: 'made household codes' },
+  'response.review': { zh: '审核答卷', en: 'reviewed a response' },
+  'symposium.update': { zh: '修改座谈会记录', en: 'changed a symposium record' },
+  'followup.update': { zh: '修改整改跟踪', en: 'changed a follow-up' },
+  'sync.import': { zh: '导入答卷文件', en: 'imported an answers file' },
+  'export.download': { zh: '导出数据', en: 'downloaded an export' },
+  'report.download': { zh: '下载报告', en: 'downloaded the report' },
+  'audit.export': { zh: '导出操作日志', en: 'exported the audit log' },
+  'retention.delete': { zh: '到期删除原始数据', en: 'deleted raw data (retention)' },
 }
 
 /** A stored name in words; a name the table does not know (another release's) is shown as itself. */

@@ -41,6 +41,10 @@ const ACCESS: Row[] = [
   ['GET /api/v1/tokens',                                           401,    403,    403,    ok,     403],
   ['POST /api/v1/tokens',                                          401,    403,    403,    ok,     403],
   ['POST /api/v1/tokens/:id/revoke',                               401,    403,    403,    ok,     403],
+  // The audit log of staff actions: admins only (it names every account and what each did).
+  ['GET /api/v1/audit',                                            401,    403,    403,    ok,     403],
+  ['GET /api/v1/audit/verify',                                     401,    403,    403,    ok,     403],
+  ['GET /api/v1/audit/export.csv',                                 401,    403,    403,    ok,     403],
   ['GET /api/v1/campaigns',                                        401,    ok,     ok,     ok,     ok],
   ['POST /api/v1/campaigns',                                       401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id',                                    401,    ok,     ok,     ok,     ok],

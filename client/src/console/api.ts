@@ -1,6 +1,8 @@
 import {
   ApiToken,
   ApiTokenCreated,
+  AuditPage,
+  AuditVerdict,
   Breakdown,
   type CampaignCreateInput,
   CampaignDetail,
@@ -159,6 +161,9 @@ export function createApi(fetchFn: typeof fetch, onSignedOut: () => void) {
     tokens: () => list(ApiToken, '/tokens'),
     createToken: (name: string) => call(ApiTokenCreated, 'POST', '/tokens', { name }),
     revokeToken: (id: string) => call(ApiToken, 'POST', `/tokens/${encodeURIComponent(id)}/revoke`),
+    /** The audit log (admins): a page for the query `logic/audit.ts` builds, and the chain check. */
+    audit: (query: string) => get(AuditPage, `/audit?${query}`),
+    verifyAudit: () => get(AuditVerdict, '/audit/verify'),
     verify: (id: string) => get(ChainVerdict, c(id, '/log/verify')),
     flagged: (id: string) => list(FlaggedResponse, c(id, '/responses?limit=200')),
     review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>

@@ -64,7 +64,40 @@ export interface EnrolmentCodesTable {
   used_at: string | null
 }
 
+/**
+ * The audit log of staff actions (migration 0011): append-only (triggers refuse UPDATE and DELETE) and
+ * hash-chained over the whole log (`services/audit.ts`).
+ */
+export interface AuditLogTable {
+  seq: number
+  at: string
+  /** The staff user, or null for the server's own jobs (retention). */
+  actor_id: string | null
+  /** The login at the time (or `system:<job>`), so a later rename does not rewrite history. */
+  actor_label: string
+  actor_role: string
+  /** `<noun>.<verb>`, e.g. `campaign.update` (`AUDIT_ACTIONS` in shared/src/schemas/audit.ts). */
+  action: string
+  target_type: string
+  target_id: string | null
+  campaign_id: string | null
+  /** JSON of what the target was before and is after; null when there is nothing to show (a password). */
+  before_json: string | null
+  after_json: string | null
+  prev_hash: string
+  hash: string
+}
+
+/** The end of the audit chain: one row (id 1), locked by each appending transaction. */
+export interface AuditHeadTable {
+  id: number
+  seq: number
+  hash: string
+}
+
 export interface AuthTables {
+  audit_log: AuditLogTable
+  audit_head: AuditHeadTable
   staff_users: StaffUsersTable
   staff_communities: StaffCommunitiesTable
   sessions: SessionsTable

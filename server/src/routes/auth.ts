@@ -4,6 +4,7 @@ import { clearSessionCookie, setSessionCookie } from '../auth/cookie.ts'
 import { type AuthEnv, clientIp, currentStaff, requireRole, STAFF } from '../auth/index.ts'
 import { readJson } from '../http/body.ts'
 import { param } from '../http/params.ts'
+import { audit } from '../services/audit.ts'
 import { enrol, login, logout, me, revokeSession } from '../services/auth.ts'
 import type { Deps } from '../services/deps.ts'
 
@@ -13,8 +14,11 @@ export function authRoutes(deps: Deps) {
     new Hono<AuthEnv>()
       .post('/login', async (c) => {
         const input = await readJson(c, LoginRequest, 'login')
-        const { sessionId: _id, ...result } = await login(deps, input, {
+        const { sessionId, ...result } = await login(deps, input, {
           ip: clientIp(c, deps.env),
+          userAgent: c.req.header('user-agent') ?? null,
+        })
+        await audit(deps, { userId: result.user.id, role: result.user.role }, 'auth.login', { type: 'session', id: sessionId }, null, {
           userAgent: c.req.header('user-agent') ?? null,
         })
         setSessionCookie(c, deps.env, result.token, result.expiresAt, deps.now())
@@ -25,21 +29,29 @@ export function authRoutes(deps: Deps) {
       // shared phone has their own token; a cookie would belong to whoever signed in last).
       .post('/enrol', async (c) => {
         const { code } = await readJson(c, EnrolRequest, 'login')
-        const { sessionId: _id, ...result } = await enrol(deps, code, {
+        const { sessionId, ...result } = await enrol(deps, code, {
           ip: clientIp(c, deps.env),
+          userAgent: c.req.header('user-agent') ?? null,
+        })
+        await audit(deps, { userId: result.user.id, role: result.user.role }, 'auth.enrol', { type: 'session', id: sessionId }, null, {
           userAgent: c.req.header('user-agent') ?? null,
         })
         c.header('Cache-Control', 'no-store')
         return c.json(result, 200)
       })
       .post('/logout', async (c) => {
-        await logout(deps, c.get('principal'))
+        const principal = c.get('principal')
+        await logout(deps, principal)
+        if (principal.kind === 'staff')
+          await audit(deps, principal, 'auth.logout', { type: 'session', id: principal.sessionId }, null, null)
         clearSessionCookie(c, deps.env)
         return c.body(null, 204)
       })
       .get('/me', requireRole(...STAFF), async (c) => c.json(await me(deps, currentStaff(c)), 200))
       .post('/sessions/:id/revoke', requireRole(...STAFF), async (c) => {
-        await revokeSession(deps, currentStaff(c), param(c, 'id', SessionId))
+        const id = param(c, 'id', SessionId)
+        await revokeSession(deps, currentStaff(c), id)
+        await audit(deps, currentStaff(c), 'session.revoke', { type: 'session', id }, null, null)
         return c.body(null, 204)
       })
   )

@@ -13,17 +13,19 @@ import {
   ResponseReviewInput,
 } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
-import { type AuthEnv, requireRole, STAFF, serverOrigin } from '../auth/index.ts'
+import { type AuthEnv, currentStaff, requireRole, STAFF, serverOrigin } from '../auth/index.ts'
 import { readJson } from '../http/body.ts'
+import { download } from '../http/download.ts'
 import { param, readQuery } from '../http/params.ts'
 import { ProblemError } from '../http/problem.ts'
+import { audit } from '../services/audit.ts'
 import { profileBreakdown } from '../services/breakdown.ts'
 import { createCampaign, getCampaignDetail, listCampaignSummaries, patchCampaign } from '../services/campaigns.ts'
 import { searchComments } from '../services/comments.ts'
 import type { Deps } from '../services/deps.ts'
 import { campaignDevices, communityActivity } from '../services/devices.ts'
 import { verifyChain } from '../services/evidence.ts'
-import { type ExportFile, exportCsv, exportWorkbook } from '../services/exports/index.ts'
+import { exportCsv, exportWorkbook } from '../services/exports/index.ts'
 import { generateHouseholdCodes } from '../services/household-codes.ts'
 import { indicatorFromAggregates, recomputeIndicator } from '../services/indicator.ts'
 import { listLinks } from '../services/links.ts'
@@ -44,17 +46,6 @@ import { campaignWorkers } from '../services/workers.ts'
 
 const SETUP = requireRole('admin', 'evaluator')
 
-/** A streamed download; the file name is ASCII-safe in `filename` and exact (UTF-8) in `filename*`. */
-function download(file: ExportFile): Response {
-  const ascii = file.filename.replace(/[^\x20-\x7e]+/g, '_').replaceAll('"', '')
-  return new Response(file.body, {
-    headers: {
-      'content-type': file.contentType,
-      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-      'cache-control': 'no-store',
-    },
-  })
-}
 const READ = requireRole(...STAFF, 'readonly')
 const STATS = requireRole('admin', 'evaluator', 'readonly')
 
@@ -65,7 +56,9 @@ export function campaignRoutes(deps: Deps) {
       .get('/', READ, async (c) => c.json(await listCampaignSummaries(deps), 200))
       .post('/', SETUP, async (c) => {
         const id = await createCampaign(deps, await readJson(c, CampaignCreate, 'setup'))
-        return c.json(await getCampaignDetail(deps, id), 201)
+        const detail = await getCampaignDetail(deps, id)
+        await audit(deps, currentStaff(c), 'campaign.create', { type: 'campaign', id, campaignId: id }, null, detail)
+        return c.json(detail, 201)
       })
       .get('/:id', READ, async (c) => {
         const { householdSalt, ...detail } = await getCampaignDetail(deps, param(c, 'id'))
@@ -73,23 +66,47 @@ export function campaignRoutes(deps: Deps) {
         return c.json(c.get('principal').kind === 'staff' ? { ...detail, householdSalt } : detail, 200)
       })
       .patch('/:id', SETUP, async (c) => {
-        await patchCampaign(deps, param(c, 'id'), await readJson(c, CampaignPatch, 'setup'))
-        return c.json(await getCampaignDetail(deps, param(c, 'id')), 200)
+        const id = param(c, 'id')
+        const before = await getCampaignDetail(deps, id)
+        await patchCampaign(deps, id, await readJson(c, CampaignPatch, 'setup'))
+        const after = await getCampaignDetail(deps, id)
+        await audit(deps, currentStaff(c), 'campaign.update', { type: 'campaign', id, campaignId: id }, before, after)
+        return c.json(after, 200)
       })
       // The questionnaire draft; publishing freezes it as the next immutable version.
       .get('/:id/questionnaire', SETUP, async (c) => c.json(await getDraft(deps, param(c, 'id')), 200))
       .put('/:id/questionnaire', SETUP, async (c) => {
-        await saveDraft(deps, param(c, 'id'), await readJson(c, QuestionnaireDraftInput, 'setup'))
-        return c.json(await getDraft(deps, param(c, 'id')), 200)
+        const id = param(c, 'id')
+        const before = await getDraft(deps, id)
+        await saveDraft(deps, id, await readJson(c, QuestionnaireDraftInput, 'setup'))
+        const after = await getDraft(deps, id)
+        await audit(deps, currentStaff(c), 'questionnaire.save', { type: 'questionnaire', id, campaignId: id }, before, after)
+        return c.json(after, 200)
       })
-      .post('/:id/questionnaire/publish', SETUP, async (c) => c.json(await publishQuestionnaire(deps, param(c, 'id')), 201))
+      .post('/:id/questionnaire/publish', SETUP, async (c) => {
+        const id = param(c, 'id')
+        const published = await publishQuestionnaire(deps, id)
+        await audit(deps, currentStaff(c), 'questionnaire.publish', { type: 'questionnaire', id, campaignId: id }, null, published)
+        return c.json(published, 201)
+      })
       // Not workers: a QR link lets anyone answer as a resident of that community, which would bypass a
       // worker's assignment and interviewer attribution. Evaluators print the posters.
       .get('/:id/links', SETUP, async (c) => c.json(await listLinks(deps, param(c, 'id'), serverOrigin(c, deps.env)), 200))
       .post('/:id/household-codes', SETUP, async (c) => {
+        const id = param(c, 'id')
         const input = await readJson(c, HouseholdCodeRequest, 'settings')
         c.header('Cache-Control', 'no-store')
-        return c.json(await generateHouseholdCodes(deps, param(c, 'id'), input.communityId, input.count, serverOrigin(c, deps.env)), 201)
+        const batch = await generateHouseholdCodes(deps, id, input.communityId, input.count, serverOrigin(c, deps.env))
+        // The codes themselves never enter the log (only their count): they are shown once.
+        await audit(
+          deps,
+          currentStaff(c),
+          'household_codes.create',
+          { type: 'community', id: input.communityId, campaignId: id },
+          null,
+          input,
+        )
+        return c.json(batch, 201)
       })
       .get('/:id/indicator', STATS, async (c) => {
         const id = param(c, 'id')
@@ -113,16 +130,20 @@ export function campaignRoutes(deps: Deps) {
       })
       .patch('/:id/responses/:responseId/review', SETUP, async (c) => {
         const input = await readJson(c, ResponseReviewInput, 'settings')
-        const p = c.get('principal')
-        const userId = p.kind === 'staff' ? p.userId : null
-        return c.json(await reviewResponse(deps, param(c, 'id'), param(c, 'responseId'), userId, input), 200)
+        const actor = currentStaff(c)
+        return c.json(await reviewResponse(deps, param(c, 'id'), param(c, 'responseId'), actor.userId, input, actor), 200)
       })
       .get('/:id/symposiums', SETUP, async (c) =>
         c.json(await listCampaignSymposiums(deps, param(c, 'id'), serverOrigin(c, deps.env)), 200),
       )
-      .post('/:id/symposiums/:symposiumId/link', SETUP, async (c) =>
-        c.json(await symposiumLink(deps, param(c, 'id'), param(c, 'symposiumId'), serverOrigin(c, deps.env)), 200),
-      )
+      .post('/:id/symposiums/:symposiumId/link', SETUP, async (c) => {
+        const [id, symposiumId] = [param(c, 'id'), param(c, 'symposiumId')]
+        const link = await symposiumLink(deps, id, symposiumId, serverOrigin(c, deps.env))
+        await audit(deps, currentStaff(c), 'link.create', { type: 'symposium', id: symposiumId, campaignId: id }, null, {
+          channel: 'symposium',
+        })
+        return c.json(link, 200)
+      })
       // The projector in the meeting room may run under the recorder's (worker's) session: a count only.
       .get('/:id/symposiums/:symposiumId/count', requireRole(...STAFF), async (c) =>
         c.json(await symposiumCount(deps, param(c, 'id'), param(c, 'symposiumId')), 200),
@@ -140,8 +161,20 @@ export function campaignRoutes(deps: Deps) {
         return c.json(await searchComments(deps, param(c, 'id'), readQuery(c, CommentsQuery)), 200)
       })
       // Exports carry every answer (comments included): evaluators and admins only, never a read-only token.
-      .get('/:id/export.xlsx', SETUP, async (c) => download(await exportWorkbook(deps, param(c, 'id'))))
-      .get('/:id/export.csv', SETUP, async (c) => download(await exportCsv(deps, param(c, 'id'))))
+      .get('/:id/export.xlsx', SETUP, async (c) => {
+        const file = await exportWorkbook(deps, param(c, 'id'))
+        await audit(deps, currentStaff(c), 'export.download', { type: 'campaign', id: param(c, 'id'), campaignId: param(c, 'id') }, null, {
+          format: 'xlsx',
+        })
+        return download(file)
+      })
+      .get('/:id/export.csv', SETUP, async (c) => {
+        const file = await exportCsv(deps, param(c, 'id'))
+        await audit(deps, currentStaff(c), 'export.download', { type: 'campaign', id: param(c, 'id'), campaignId: param(c, 'id') }, null, {
+          format: 'csv',
+        })
+        return download(file)
+      })
       // The report section holds figures and counts, no answer and no comment: read-only tokens may fetch it.
       .get('/:id/report.docx', STATS, async (c) => download(await reportDocx(deps, param(c, 'id'), readQuery(c, ReportQuery).lang)))
       .get('/:id/conflicts', SETUP, async (c) => c.json(await listConflictsOf(deps, param(c, 'id')), 200))

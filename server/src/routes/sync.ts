@@ -6,6 +6,7 @@ import { readBody, readJsonValue } from '../http/body.ts'
 import { type JsonOutline, outlineJson } from '../http/json-outline.ts'
 import { ProblemError, validationFailed } from '../http/problem.ts'
 import { anonymousRateLimit } from '../http/rate-limit.ts'
+import { audit } from '../services/audit.ts'
 import type { Deps } from '../services/deps.ts'
 import { ingest } from '../services/sync/index.ts'
 
@@ -32,6 +33,9 @@ export function syncRoutes(deps: Deps) {
       const header = OutboxExportHeader.safeParse(outline.members)
       if (!header.success) throw validationFailed(header.error.issues)
       if (!outline.elements) throw validationFailed([{ path: ['items'], message: 'expected an array of items' }])
+      // Recorded when the import starts (its answer streams): which device's file, how many items.
+      const file = { deviceId: header.data.deviceId, items: outline.elements.length }
+      await audit(deps, principal, 'sync.import', { type: 'device', id: header.data.deviceId }, null, file)
       return c.body(importAnswer(deps, principal, header.data.deviceId, outline), 200, {
         'content-type': 'application/json; charset=utf-8',
         'cache-control': 'no-store',

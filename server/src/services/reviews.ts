@@ -6,6 +6,7 @@ import { insertReview } from '../db/queries/reviews.ts'
 import { inTransaction } from '../db/tx.ts'
 import { ProblemError } from '../http/problem.ts'
 import { TallyBatch, tallyInputOf } from './aggregates.ts'
+import { type AuditActor, audit } from './audit.ts'
 import { loadCampaignContext } from './campaign-context.ts'
 import type { Deps } from './deps.ts'
 
@@ -33,6 +34,8 @@ export async function reviewResponse(
   responseId: string,
   userId: string | null,
   input: ResponseReviewInput,
+  /** Who to record in the audit log (the route's staff member), in the decision's own transaction. */
+  actor?: AuditActor,
 ): Promise<ReviewResult> {
   const ctx = await loadCampaignContext(deps, campaignId)
   if (!ctx) throw new ProblemError('not_found')
@@ -60,6 +63,10 @@ export async function reviewResponse(
         reason: input.reason,
         at,
       })
+      if (actor) {
+        const target = { type: 'response', id: row.id, campaignId }
+        await audit(deps, actor, 'response.review', target, before, { ...after, action: input.action, reason: input.reason }, trx)
+      }
       return {
         id: row.id,
         flags: flagsOfKey(after.flags),

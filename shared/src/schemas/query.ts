@@ -1,4 +1,4 @@
-import { UuidV7 } from './common.ts'
+import { Id, Instant, UuidV7 } from './common.ts'
 import { CleanString } from './text.ts'
 import { z } from './zod.ts'
 
@@ -34,3 +34,19 @@ export const CommentsQuery = z.object({
 })
 /** `GET /campaigns/:id/report.docx?lang=en`: the report section in the console's language (zh-CN unless `en`). */
 export const ReportQuery = z.object({ lang: z.enum(['zh', 'en']).default('zh') })
+
+/** `GET /audit` and `/audit/export.csv`: filters (all optional, combined with AND) and the cursor. */
+export const AuditQuery = z.object({
+  actorId: z.union([z.literal(''), Id]).default(''),
+  /** An action (`staff.update`), or a noun to take all its actions (`staff`). */
+  action: z
+    .string()
+    .regex(/^$|^[a-z_]+(\.[a-z_]+)?$/, 'expected an action or its noun')
+    .default(''),
+  campaignId: z.union([z.literal(''), Id]).default(''),
+  from: z.union([z.literal(''), Instant]).default(''),
+  to: z.union([z.literal(''), Instant]).default(''),
+  before: wholeNumber(0, 1_000_000_000_000, 0),
+  limit: wholeNumber(1, 500, 100),
+})
+export type AuditQuery = z.infer<typeof AuditQuery>

@@ -9,6 +9,7 @@ import { enrolmentCodesMigration } from './0007-enrolment-codes.ts'
 import { visitsMigration } from './0008-visits.ts'
 import { paperSerialMigration } from './0009-paper-serial.ts'
 import { ledgerMigration } from './0010-ledger.ts'
+import { auditLogMigration } from './0011-audit-log.ts'
 
 /** Ordered by name; forward-only. Add a new numbered file for every change of a persisted shape. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0009-paper-serial': paperSerialMigration,
   '0008-visits': visitsMigration,
   '0010-ledger': ledgerMigration,
+  '0011-audit-log': auditLogMigration,
 }

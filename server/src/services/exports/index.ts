@@ -44,7 +44,7 @@ const SHEETS: readonly SheetWriter[] = [
 ]
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; text neutralised. */
-function csvField(v: Cell): string {
+export function csvField(v: Cell): string {
   if (v === null) return ''
   const s = typeof v === 'number' ? String(v) : neutralise(v)
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
