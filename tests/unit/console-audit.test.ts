@@ -4,7 +4,9 @@ import { AUDIT_NOUNS, auditQuery, changeSummary, NO_FILTERS } from '../../client
 describe('console audit page rules', () => {
   it('should build the query of the filters, days as Shanghai day bounds', () => {
     expect(auditQuery(NO_FILTERS)).toBe('')
-    const q = new URLSearchParams(auditQuery({ ...NO_FILTERS, action: 'staff', fromDay: '2026-03-01', toDay: '2026-03-02' }, { limit: '50' }))
+    const q = new URLSearchParams(
+      auditQuery({ ...NO_FILTERS, action: 'staff', fromDay: '2026-03-01', toDay: '2026-03-02' }, { limit: '50' }),
+    )
     expect(Object.fromEntries(q)).toEqual({
       action: 'staff',
       from: '2026-02-28T16:00:00.000Z',

@@ -15,7 +15,8 @@ export function auditRoutes(deps: Deps) {
     .get('/export.csv', async (c) => {
       const query = readQuery(c, AuditQuery)
       // Taking the log away is itself an action worth a line (with the filters it was taken with).
-      await audit(deps, currentStaff(c), 'audit.export', { type: 'audit_log' }, null, query)
+      const filters = Object.fromEntries(Object.entries(query).filter(([k, v]) => v !== '' && k !== 'before' && k !== 'limit'))
+      await audit(deps, currentStaff(c), 'audit.export', { type: 'audit_log' }, null, filters)
       return download(exportAudit(deps, query))
     })
 }
