@@ -81,6 +81,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, Label>> = {
   'household_codes.create': { zh: '生成入户码', en: 'made household codes' },
   'response.review': { zh: '审核答卷', en: 'reviewed a response' },
   'symposium.update': { zh: '修改座谈会记录', en: 'changed a symposium record' },
+  'remark.public': { zh: '设置意见公开', en: 'made a remark public or private' },
   'followup.update': { zh: '修改整改跟踪', en: 'changed a follow-up' },
   'sync.import': { zh: '导入答卷文件', en: 'imported an answers file' },
   'export.download': { zh: '导出数据', en: 'downloaded an export' },

@@ -17,7 +17,6 @@ import { type AuthEnv, currentStaff, requireRole, STAFF, serverOrigin } from '..
 import { readJson } from '../http/body.ts'
 import { download } from '../http/download.ts'
 import { param, readQuery } from '../http/params.ts'
-import { ProblemError } from '../http/problem.ts'
 import { audit } from '../services/audit.ts'
 import { profileBreakdown } from '../services/breakdown.ts'
 import { createCampaign, getCampaignDetail, listCampaignSummaries, patchCampaign } from '../services/campaigns.ts'
@@ -153,9 +152,11 @@ export function campaignRoutes(deps: Deps) {
       .get('/:id/ledger/summary', STATS, async (c) => c.json(await ledgerSummary(deps, param(c, 'id')), 200))
       .put('/:id/remarks/:remarkId/public', SETUP, async (c) => {
         const body = await readJson(c, RemarkPublicBody, 'settings')
-        const p = c.get('principal')
-        if (p.kind !== 'staff') throw new ProblemError('forbidden')
-        return c.json(await setPublic(deps, param(c, 'id'), param(c, 'remarkId'), body.public, p.userId), 200)
+        const p = currentStaff(c)
+        const [id, remarkId] = [param(c, 'id'), param(c, 'remarkId')]
+        const entry = await setPublic(deps, id, remarkId, body.public, p.userId)
+        await audit(deps, p, 'remark.public', { type: 'remark', id: remarkId, campaignId: id }, null, { public: body.public })
+        return c.json(entry, 200)
       })
       .get('/:id/comments', SETUP, async (c) => {
         return c.json(await searchComments(deps, param(c, 'id'), readQuery(c, CommentsQuery)), 200)

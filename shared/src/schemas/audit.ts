@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = [
   'household_codes.create',
   'response.review',
   'symposium.update',
+  'remark.public',
   'followup.update',
   'sync.import',
   'export.download',

@@ -1,6 +1,7 @@
 import { FollowUpItem } from '@minyi/shared/schemas'
 import type { FollowUpChangeRow } from '../../../db/queries/ledger.ts'
 import { insertChanges } from '../../../db/queries/ledger.ts'
+import { audit } from '../../audit.ts'
 import { canonicalJson, sha256Hex } from '../../hashing.ts'
 import { conflictRow } from '../conflicts.ts'
 import { type Batch, type CheckedItem, type ItemKind, type KindWriter, type ParsedItem, rejected, rejectedResult } from '../kind.ts'
@@ -105,6 +106,13 @@ class FollowUpWriter implements KindWriter<FollowUpChecked> {
   }
 
   async write(): Promise<void> {
-    await insertChanges(this.batch.trx, this.rows)
+    const { trx, principal, deps } = this.batch
+    await insertChanges(trx, this.rows)
+    if (principal.kind !== 'staff') return
+    for (const r of this.rows) {
+      const target = { type: 'remark', id: r.remark_id, campaignId: r.campaign_id }
+      const after = { status: r.status, owner: r.owner, dueDate: r.due_date, change: r.id }
+      await audit(deps, principal, 'followup.update', target, { status: r.from_status }, after, trx)
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { RemarkItem } from '@minyi/shared/schemas'
 import type { FollowUpChangeRow, RemarkRow } from '../../../db/queries/ledger.ts'
 import { insertChanges, insertRemarks } from '../../../db/queries/ledger.ts'
+import { audit } from '../../audit.ts'
 import { canonicalJson, sha256Hex } from '../../hashing.ts'
 import { conflictRow } from '../conflicts.ts'
 import { type Batch, type CheckedItem, type ItemKind, type KindWriter, type ParsedItem, rejected, rejectedResult } from '../kind.ts'
@@ -100,7 +101,13 @@ class RemarkWriter implements KindWriter<RemarkChecked> {
   }
 
   async write(): Promise<void> {
-    await insertRemarks(this.batch.trx, this.remarks)
-    await insertChanges(this.batch.trx, this.changes)
+    const { trx, principal, deps } = this.batch
+    await insertRemarks(trx, this.remarks)
+    await insertChanges(trx, this.changes)
+    if (principal.kind !== 'staff') return
+    for (const r of this.remarks) {
+      const after = { symposiumId: r.symposium_id, kind: r.kind, speakerCategory: r.speaker_category }
+      await audit(deps, principal, 'symposium.update', { type: 'remark', id: r.id, campaignId: r.campaign_id }, null, after, trx)
+    }
   }
 }

@@ -3,6 +3,7 @@ import { SymposiumItem } from '@minyi/shared/schemas'
 import type { FollowUpChangeRow, RemarkRow } from '../../../db/queries/ledger.ts'
 import { insertChanges, insertRemarks } from '../../../db/queries/ledger.ts'
 import { findSymposiums, insertSymposiums, type SymposiumRow } from '../../../db/queries/symposiums.ts'
+import { audit } from '../../audit.ts'
 import type { CampaignContext } from '../../campaign-context.ts'
 import { canonicalJson, sha256Hex } from '../../hashing.ts'
 import { conflictRow } from '../conflicts.ts'
@@ -141,9 +142,17 @@ class SymposiumWriter implements KindWriter<SymposiumChecked> {
   }
 
   async write(): Promise<void> {
-    await insertSymposiums(this.batch.trx, this.rows)
-    await insertRemarks(this.batch.trx, this.remarks)
-    await insertChanges(this.batch.trx, this.changes)
+    const { trx, principal, deps } = this.batch
+    await insertSymposiums(trx, this.rows)
+    await insertRemarks(trx, this.remarks)
+    await insertChanges(trx, this.changes)
+    // Staff records are audited in the batch's transaction; no speaker detail or remark text goes into the log.
+    if (principal.kind !== 'staff') return
+    for (const s of this.rows) {
+      const remarks = this.remarks.filter((r) => r.symposium_id === s.id).length
+      const target = { type: 'symposium', id: s.id, campaignId: s.campaign_id }
+      await audit(deps, principal, 'symposium.update', target, null, { title: s.title, date: s.date, remarks }, trx)
+    }
   }
 }
 
