@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_PASSWORD, DIALECTS, type Harness, startApp } from './auth-harness.ts'
-import { download, setupCampaign } from './server-harness.ts'
+import { download, setupCampaign, sync, uuidv7 } from './server-harness.ts'
 
 // The audit log of staff actions (issue 12 point 6), on SQLite and PostgreSQL: the routes record who,
 // when, what and before / after; no secret ever enters it; filters, export and the chain check work;
@@ -122,6 +122,61 @@ describe.each(DIALECTS)('audit log on $dialect', ({ dialect, skip }) => {
     const second = await list(`?limit=2&before=${first.next}`)
     expect(second.entries[0]!.seq).toBe(first.entries[1]!.seq - 1)
     expect((await h.call('GET', '/api/v1/audit?action=DROP%20TABLE', { token: admin.token })).body.code).toBe('validation_failed')
+  })
+
+  it('should record symposium records, follow-up changes and report downloads, without speaker text', async () => {
+    const s = await setupCampaign(h)
+    const worker = await h.staff('worker', 'recorder', [s.communityIds[0] ?? ''])
+    let ms = Date.now()
+    const [symposiumId, remarkId, changeId] = [uuidv7(ms++), uuidv7(ms++), uuidv7(ms++)]
+    const items = [
+      {
+        kind: 'symposium',
+        id: symposiumId,
+        campaignId: s.campaignId,
+        title: '社区座谈会',
+        date: '2026-03-01',
+        place: '党群服务中心',
+        communityId: s.communityIds[0],
+        streetId: null,
+        host: '王书记',
+        recorder: '李干事',
+        attendees: { party_member: 5, resident: 12, unit: 1, cadre: 2, other: 0 },
+        remarks: [
+          {
+            id: remarkId,
+            speakerCategory: 'resident',
+            kind: 'problem',
+            text: '三号楼楼道灯不亮',
+            followUp: { owner: '物业', dueDate: '2026-03-10', status: 'todo' },
+          },
+        ],
+      },
+      {
+        kind: 'follow_up',
+        id: changeId,
+        campaignId: s.campaignId,
+        remarkId,
+        base: null,
+        followUp: { owner: '物业', dueDate: '2026-03-10', status: 'done' },
+        note: '已修好',
+        changedAt: h.clock.now().toISOString(),
+      },
+    ]
+    const r = await sync(h, items, { token: worker.token })
+    expect(r.body.results.map((x: { status: string }) => x.status)).toEqual(['created', 'created'])
+    expect((await download(h, `/api/v1/campaigns/${s.campaignId}/report.docx`, s.evaluator.token)).status).toBe(200)
+
+    const { entries } = await list(`?campaignId=${s.campaignId}&limit=3`)
+    expect(entries.map((e) => e.action)).toEqual(['report.download', 'followup.update', 'symposium.update'])
+    expect(entries[1]).toMatchObject({
+      actorId: worker.id,
+      targetId: remarkId,
+      before: { status: 'todo' },
+      after: { status: 'done', owner: '物业' },
+    })
+    expect(entries[2]).toMatchObject({ actorId: worker.id, targetId: symposiumId, after: { title: '社区座谈会', remarks: 1 } })
+    expect(JSON.stringify(entries)).not.toContain('楼道灯')
   })
 
   it('should export the filtered log as CSV and record that export', async () => {

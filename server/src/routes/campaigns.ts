@@ -17,7 +17,7 @@ import { type AuthEnv, currentStaff, requireRole, STAFF, serverOrigin } from '..
 import { readJson } from '../http/body.ts'
 import { download } from '../http/download.ts'
 import { param, readQuery } from '../http/params.ts'
-import { audit } from '../services/audit.ts'
+import { audit, auditActor } from '../services/audit.ts'
 import { profileBreakdown } from '../services/breakdown.ts'
 import { createCampaign, getCampaignDetail, listCampaignSummaries, patchCampaign } from '../services/campaigns.ts'
 import { searchComments } from '../services/comments.ts'
@@ -177,7 +177,12 @@ export function campaignRoutes(deps: Deps) {
         return download(file)
       })
       // The report section holds figures and counts, no answer and no comment: read-only tokens may fetch it.
-      .get('/:id/report.docx', STATS, async (c) => download(await reportDocx(deps, param(c, 'id'), readQuery(c, ReportQuery).lang)))
+      .get('/:id/report.docx', STATS, async (c) => {
+        const [id, { lang }] = [param(c, 'id'), readQuery(c, ReportQuery)]
+        const file = await reportDocx(deps, id, lang)
+        await audit(deps, auditActor(c.get('principal')), 'report.download', { type: 'campaign', id, campaignId: id }, null, { lang })
+        return download(file)
+      })
       .get('/:id/conflicts', SETUP, async (c) => c.json(await listConflictsOf(deps, param(c, 'id')), 200))
   )
 }

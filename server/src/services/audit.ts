@@ -1,4 +1,5 @@
 import type { AuditAction, AuditEntry, AuditPage, AuditQuery, AuditVerdict } from '@minyi/shared/schemas'
+import type { Principal } from '../auth/principal.ts'
 import type { AuditFilter, AuditRow } from '../db/queries/audit.ts'
 import { appendAudit, findAudit, getAuditHead, lockAuditHead, pageAudit } from '../db/queries/audit.ts'
 import { findStaffUser } from '../db/queries/auth.ts'
@@ -19,6 +20,12 @@ import { canonicalJson, sha256Hex } from './hashing.ts'
 
 /** Who acted: a staff principal (or any `{ userId, role }`), or one of the server's own jobs. */
 export type AuditActor = { userId: string; role: string } | { system: string }
+
+/** The actor of a request: its staff member, or a read-only token (`system:token <id>`) where one may act. */
+export function auditActor(p: Principal): AuditActor {
+  if (p.kind === 'staff') return p
+  return { system: p.kind === 'token' ? `token ${p.tokenId}` : 'anonymous' }
+}
 
 export interface AuditTarget {
   type: string
