@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { formatRate } from '@minyi/shared/method'
+import { formatInterval, formatRate } from '@minyi/shared/method'
+import JSZip from 'jszip'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasBrowser, launchBrowser, PHONE, watchCsp } from '../support/browser.ts'
@@ -137,6 +138,17 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
       if (ext === 'xlsx') expect(bytes.subarray(0, 2).toString()).toBe('PK')
       else expect(bytes.toString('utf8').split('\r\n').filter(Boolean)).toHaveLength(1 + 40)
     }
+  })
+
+  it('should download the report section as Word with the figures the console shows', async () => {
+    const ind = await api<{ rate: number; ci95: [number, number]; n: { valid: number } }>(server, token, `/campaigns/${detail.id}/indicator`)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载报告（Word）' }).click()])
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^${detail.title}-服务群众满意度-\\d{4}-\\d{2}-\\d{2}\\.docx$`))
+    const zip = await JSZip.loadAsync(readFileSync(await download.path()))
+    const xml = (await zip.file('word/document.xml')?.async('string')) ?? ''
+    expect(xml).toContain(`>${formatRate(ind.rate)}<`)
+    expect(xml).toContain(`>${formatInterval(ind.ci95)}<`)
+    expect(Object.keys(zip.files).filter((f) => f.startsWith('word/media/') && f.endsWith('.png'))).toHaveLength(3)
   })
 
   it('should search the comments and show what residents typed as text, never as HTML', async () => {
