@@ -141,7 +141,11 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
   })
 
   it('should download the report section as Word with the figures the console shows', async () => {
-    const ind = await api<{ rate: number; ci95: [number, number]; n: { valid: number } }>(server, token, `/campaigns/${detail.id}/indicator`)
+    const ind = await api<{ rate: number; ci95: [number, number]; n: { valid: number } }>(
+      server,
+      token,
+      `/campaigns/${detail.id}/indicator`,
+    )
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载报告（Word）' }).click()])
     expect(download.suggestedFilename()).toMatch(new RegExp(`^${detail.title}-服务群众满意度-\\d{4}-\\d{2}-\\d{2}\\.docx$`))
     const zip = await JSZip.loadAsync(readFileSync(await download.path()))

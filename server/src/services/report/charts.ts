@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { formatRate } from '@minyi/shared/method'
 import type { EChartsOption } from 'echarts'
 import type { Block, Docx, Numbering } from './style.ts'
@@ -19,6 +20,24 @@ export interface Picture {
   height: number
 }
 
+let cjk: { file: string; family: string } | null | undefined
+
+/**
+ * The machine's Chinese sans-serif font, asked of fontconfig once: resvg then loads that one file
+ * (~40 ms a chart) instead of scanning every system font (~200 ms). Without fontconfig, all system fonts.
+ */
+function cjkFont(): { file: string; family: string } | null {
+  if (cjk !== undefined) return cjk
+  try {
+    const out = execFileSync('fc-match', ['-f', '%{file}\\n%{family[0]}', 'sans-serif:lang=zh-cn'], { encoding: 'utf8', timeout: 5000 })
+    const [file, family] = out.split('\n')
+    cjk = file && family ? { file, family } : null
+  } catch {
+    cjk = null
+  }
+  return cjk
+}
+
 /** Renders an ECharts option to SVG and PNG (twice the size, for print). */
 export async function render(option: EChartsOption, height: number): Promise<Picture> {
   const echarts = await import('echarts')
@@ -27,7 +46,13 @@ export async function render(option: EChartsOption, height: number): Promise<Pic
   const svg = chart.renderToSVGString()
   chart.dispose()
   const { Resvg } = await import('@resvg/resvg-js')
-  const png = new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: true } }).render().asPng()
+  const font = cjkFont()
+  const png = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: 2 },
+    font: font ? { loadSystemFonts: false, fontFiles: [font.file], defaultFontFamily: font.family } : { loadSystemFonts: true },
+  })
+    .render()
+    .asPng()
   return { svg, png, width: WIDTH, height }
 }
 
