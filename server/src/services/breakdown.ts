@@ -20,7 +20,7 @@ const PAGE = 5000
 export async function profileBreakdown(deps: Deps, campaignId: string, questionId: string): Promise<Breakdown> {
   const ctx = await contextWithVersion(deps, campaignId)
   const question = ctx.latest.questions.find((q) => q.id === questionId)
-  if (!question || question.type !== 'single') throw new ProblemError('not_found')
+  if (question?.type !== 'single') throw new ProblemError('not_found')
   const tallies = new Map<string | null, Tally>()
   for (const o of question.options) tallies.set(o.value, emptyTally())
   tallies.set(null, emptyTally())
