@@ -1,7 +1,7 @@
 import type { AuditAction } from './schemas/audit.ts'
 import type { Exclusion, Flag } from './schemas/campaign.ts'
 import type { Channel } from './schemas/common.ts'
-import type { AttendeeCategory } from './schemas/symposium.ts'
+import type { AttendeeCategory, FollowUpStatus, RemarkKind } from './schemas/symposium.ts'
 import type { VisitOutcome } from './schemas/visit.ts'
 
 /**
@@ -47,6 +47,20 @@ export const ATTENDEE_LABELS: Readonly<Record<AttendeeCategory, Label>> = {
   unit: { zh: '驻区单位代表', en: 'Local organisations' },
   cadre: { zh: '社区干部', en: 'Community cadres' },
   other: { zh: '其他', en: 'Other' },
+}
+
+/** PRODUCT.md kinds of a symposium remark. */
+export const REMARK_KIND_LABELS: Readonly<Record<RemarkKind, Label>> = {
+  problem: { zh: '问题', en: 'problem' },
+  suggestion: { zh: '建议', en: 'suggestion' },
+  praise: { zh: '表扬', en: 'praise' },
+}
+
+/** PRODUCT.md statuses of a remark's follow-up (整改). */
+export const FOLLOW_UP_LABELS: Readonly<Record<FollowUpStatus, Label>> = {
+  todo: { zh: '待办', en: 'to do' },
+  in_progress: { zh: '整改中', en: 'in progress' },
+  done: { zh: '已办结', en: 'done' },
 }
 
 /** PRODUCT.md / METHOD.md §11 outcomes of a door-to-door visit. */

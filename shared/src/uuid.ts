@@ -35,3 +35,8 @@ export function uuidv4(): string {
   b[8] = ((b[8] ?? 0) & 0x3f) | 0x80
   return format(b)
 }
+
+/** The milliseconds a UUIDv7 was made at (its first 48 bits). */
+export function uuidv7Time(id: string): number {
+  return Number.parseInt(id.replaceAll('-', '').slice(0, 12), 16)
+}

@@ -1,12 +1,24 @@
-import type { CommunityProgress, ResponseItem, StaffCampaignDetail, VisitItem, VisitOutcome } from '@minyi/shared/schemas'
+import type {
+  CommunityProgress,
+  FollowUpItem,
+  RemarkItem,
+  ResponseItem,
+  StaffCampaignDetail,
+  SymposiumItem,
+  VisitItem,
+  VisitOutcome,
+} from '@minyi/shared/schemas'
 import { Dexie, type EntityTable } from 'dexie'
 
 export { Dexie }
 
 import { DB_NAME } from '../constants/storage-keys.ts'
 
-/** What the outbox sends: a questionnaire, or a worker's door-to-door visit (PRODUCT.md Contracts). */
-export type OutboxItem = ResponseItem | VisitItem
+/**
+ * What the outbox sends: a questionnaire, a worker's door-to-door visit (PRODUCT.md Contracts), or a
+ * recorder's symposium, remark or follow-up change (docs/SERVER.md).
+ */
+export type OutboxItem = ResponseItem | VisitItem | SymposiumItem | RemarkItem | FollowUpItem
 
 /** Whose an outbox row is: `''` for a resident's (sent anonymously), else the worker's user id. */
 export const ANONYMOUS = ''
@@ -87,14 +99,28 @@ export interface SentRow {
   owner: string
   kind: OutboxItem['kind']
   campaignId: string
+  /** '' for an item of no one community (a street-level symposium, a remark, a follow-up change). */
   communityId: string
   sentAt: number
 }
 
-/** The last known server figures, shown offline with their age. */
+/**
+ * The last known server figures, shown offline with their age; and a recorder's symposiums as recorded
+ * on this phone (key `symposium:<workerId>:<id>`, written with their outbox items; worker/symposium.ts).
+ */
 export type CacheRow =
   | { key: string; kind: 'campaigns'; fetchedAt: number; value: StaffCampaignDetail[] }
   | { key: string; kind: 'progress'; fetchedAt: number; value: CommunityProgress[] }
+  | { key: string; kind: 'symposium'; fetchedAt: number; value: LocalSymposium }
+
+/** A symposium as its recorder's phone keeps it: what was sent, so remarks and follow-ups can be added offline. */
+export interface LocalSymposium {
+  symposium: SymposiumItem
+  /** Remarks added after the first send, each with the follow-up changes recorded on this phone. */
+  remarks: { item: RemarkItem; changes: FollowUpItem[] }[]
+  /** Rating sheets typed on this phone. */
+  sheets: number
+}
 
 export interface MetaRow {
   key: string

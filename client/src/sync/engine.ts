@@ -308,5 +308,6 @@ interface InFlight {
 }
 
 function sentRow(row: OutboxRow, sentAt: number): SentRow {
-  return { id: row.id, owner: row.owner, kind: row.item.kind, campaignId: row.item.campaignId, communityId: row.item.communityId, sentAt }
+  const communityId = 'communityId' in row.item ? (row.item.communityId ?? '') : ''
+  return { id: row.id, owner: row.owner, kind: row.item.kind, campaignId: row.item.campaignId, communityId, sentAt }
 }

@@ -1,12 +1,15 @@
 import {
   Answers as AnswersSchema,
+  FollowUpItem as FollowUpItemSchema,
+  RemarkItem as RemarkItemSchema,
   ResponseItem as ResponseItemSchema,
   type OutboxExport as SharedOutboxExport,
+  SymposiumItem as SymposiumItemSchema,
   VisitItem as VisitItemSchema,
 } from '@minyi/shared/schemas'
 import { uuidv4 } from '@minyi/shared/uuid'
 import { META_DEVICE_ID, META_FIRST_SAVE_AT } from '../constants/storage-keys.ts'
-import { ANONYMOUS, type DraftRow, type MinyiDb, type OutboxItem, type VisitRow } from '../db/index.ts'
+import { ANONYMOUS, type CacheRow, type DraftRow, type MinyiDb, type OutboxItem, type VisitRow } from '../db/index.ts'
 import { isQuotaError, SyncError } from './errors.ts'
 
 /** The install's device id, created on first use. A transaction so two tabs can't create two. */
@@ -54,6 +57,19 @@ export interface WorkerSave {
   visit?: unknown
   register?: VisitRow
   draftKey?: string
+  /** A recorder's symposium, remark or follow-up change, queued before the response (worker/symposium.ts). */
+  record?: unknown
+  /** The phone's copy of the symposium it belongs to, written in the same transaction. */
+  local?: CacheRow
+}
+
+const RECORD_SCHEMAS = { symposium: SymposiumItemSchema, remark: RemarkItemSchema, follow_up: FollowUpItemSchema } as const
+
+/** A recorder's item, parsed with the shared schema of its kind. */
+function parseRecord(raw: unknown): OutboxItem {
+  const kind = (raw as { kind?: unknown } | null)?.kind
+  if (kind !== 'symposium' && kind !== 'remark' && kind !== 'follow_up') throw new Error(`not a recorder's item: ${String(kind)}`)
+  return RECORD_SCHEMAS[kind].parse(raw)
 }
 
 /**
@@ -70,13 +86,16 @@ export async function saveWorkerItems(db: MinyiDb, owner: string, save: WorkerSa
   if (!owner) throw new Error('a worker item needs its worker')
   const response = save.response === undefined ? null : ResponseItemSchema.parse(save.response)
   const visit = save.visit === undefined ? null : VisitItemSchema.parse(save.visit)
+  const record = save.record === undefined ? null : parseRecord(save.record)
   if (!db.isOpen()) await db.open()
-  const stores = ['outbox', 'visits', 'drafts', 'meta']
+  const stores = ['outbox', 'visits', 'drafts', 'meta', ...(save.local ? ['cache'] : [])]
   try {
     return await new Promise<SaveResult>((resolve, reject) => {
       const tx = db.backendDB().transaction(stores, 'readwrite', { durability: 'strict' })
       let first = false
       const outbox = tx.objectStore('outbox')
+      if (record) outbox.put({ id: record.id, queuedAt: now - 0.5, owner, item: record })
+      if (save.local) tx.objectStore('cache').put(save.local)
       if (response) outbox.put({ id: response.id, queuedAt: now, owner, item: response })
       // A fraction of a millisecond later: same save, but ordered after its questionnaire.
       if (visit) outbox.put({ id: visit.id, queuedAt: now + 0.5, owner, item: visit })

@@ -15,7 +15,7 @@ export interface Household {
 
 export interface Interview {
   questionnaireVersion: number
-  channel: 'door' | 'paper'
+  channel: 'door' | 'paper' | 'symposium'
   answers: ResponseItemInput['answers']
   startedAt: string
   /** The paper form's serial number (channel paper). */
@@ -58,9 +58,16 @@ export function paperSave(campaignId: string, communityId: string, at: Date, int
   return { response: responseOf(uuidv7(at.getTime()), { campaignId, communityId, householdKey: null }, interview, at.toISOString()) }
 }
 
+/** A rating sheet typed by a symposium's recorder: channel `symposium`, its id, counted in its community. */
+export function sheetSave(campaignId: string, communityId: string, symposiumId: string, at: Date, interview: Interview): WorkerSave {
+  return {
+    response: responseOf(uuidv7(at.getTime()), { campaignId, communityId, householdKey: null, symposiumId }, interview, at.toISOString()),
+  }
+}
+
 function responseOf(
   id: string,
-  h: { campaignId: string; communityId: string; householdKey: string | null },
+  h: { campaignId: string; communityId: string; householdKey: string | null; symposiumId?: string },
   i: Interview,
   submittedAt: string,
 ): ResponseItemInput {
@@ -75,7 +82,7 @@ function responseOf(
     submittedAt,
     answers: i.answers,
     householdKey: h.householdKey,
-    symposiumId: null,
+    symposiumId: h.symposiumId ?? null,
     ...(i.serial ? { serial: i.serial } : {}),
     ...(i.evidence ? { evidence: i.evidence } : {}),
   }

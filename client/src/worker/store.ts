@@ -1,9 +1,10 @@
 import type { StaffCampaignDetail } from '@minyi/shared/schemas'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import type { AttentionRow, MinyiDb, VisitRow, WorkerRow } from '../db/index.ts'
+import type { AttentionRow, LocalSymposium, MinyiDb, VisitRow, WorkerRow } from '../db/index.ts'
 import { useOutboxStore } from '../stores/outbox.ts'
 import type { OutboxRuntime } from '../sync/browser.ts'
+import type { WorkerSave } from '../sync/outbox.ts'
 import { registerBackgroundSync } from '../sync/triggers.ts'
 import { WorkerApiError, workerApi } from './api.ts'
 import { cacheWorkerApp } from './offline.ts'
@@ -17,6 +18,7 @@ import {
   switchTo,
   unsentOf,
 } from './session.ts'
+import { cachePrefix } from './symposium.ts'
 import { type ProgressLine, progressLines, revisitList } from './visits.ts'
 
 /** A worker on this phone, as the sign-in screen lists them. */
@@ -43,6 +45,8 @@ export const useWorkerStore = defineStore('worker', () => {
   const counts = ref({ queued: 0, sent: 0, attention: 0 })
   const attention = ref<AttentionRow[]>([])
   const visits = ref<VisitRow[]>([])
+  /** The symposiums this worker recorded on this phone, in the current campaign (newest first). */
+  const symposiums = ref<LocalSymposium[]>([])
   const refreshError = ref<string | null>(null)
   const ready = ref(false)
   /** The login the sign-in form starts with (a worker asked to sign in again). */
@@ -94,9 +98,14 @@ export const useWorkerStore = defineStore('worker', () => {
       const ids = c.communities.filter((x) => w.communityIds.includes(x.id)).map((x) => x.id)
       progress.value = progressLines(ids, server, sentRows, queuedRows, c.id, c.quotas)
       visits.value = await d.visits.where('[workerId+campaignId]').equals([w.id, c.id]).toArray()
+      const recorded = await d.cache.where('key').startsWith(cachePrefix(w.id)).toArray()
+      symposiums.value = recorded
+        .flatMap((r) => (r.kind === 'symposium' && r.value.symposium.campaignId === c.id ? [r.value] : []))
+        .sort((a, b) => (a.symposium.id < b.symposium.id ? 1 : -1))
     } else {
       progress.value = []
       visits.value = []
+      symposiums.value = []
     }
   }
 
@@ -158,6 +167,16 @@ export const useWorkerStore = defineStore('worker', () => {
     return out ?? null
   }
 
+  /** A recorder's save (symposium, remark, follow-up change, rating sheet): queued, kept, and sent when it can be. */
+  async function saveRecord(save: WorkerSave): Promise<void> {
+    const w = worker.value
+    const r = rt.value
+    if (!w || !r) throw new WorkerApiError(0, 'no_storage')
+    await r.saveWorker(w.id, save)
+    await reload()
+    void sendNow()
+  }
+
   function unsent(): Promise<number> {
     return worker.value ? unsentOf(db(), worker.value.id) : Promise.resolve(0)
   }
@@ -182,6 +201,7 @@ export const useWorkerStore = defineStore('worker', () => {
     counts,
     attention,
     visits,
+    symposiums,
     revisits,
     refreshError,
     ready,
@@ -196,6 +216,7 @@ export const useWorkerStore = defineStore('worker', () => {
     signInAgain,
     switchWorker,
     sendNow,
+    saveRecord,
     unsent,
   }
 })
