@@ -101,7 +101,7 @@ describe('console api', () => {
       }),
     )
     const e = await rejection(
-      api.recordSymposium({
+      api.record({
         kind: 'symposium',
         id: CAMPAIGN,
         campaignId: CAMPAIGN,

@@ -16,8 +16,11 @@ import {
   CommunityActivity,
   EnrolmentCode,
   FlaggedResponse,
+  type FollowUpItem,
   HouseholdCodeBatch,
   Indicator,
+  LedgerEntry,
+  LedgerSummary,
   LoginResponse,
   MeResponse,
   OrgUnit,
@@ -133,8 +136,15 @@ export function createApi(fetchFn: typeof fetch, onSignedOut: () => void) {
     symposiumLink: (id: string, symposiumId: string) =>
       call(SymposiumLink, 'POST', c(id, `/symposiums/${encodeURIComponent(symposiumId)}/link`)),
     symposiumCount: (id: string, symposiumId: string) => get(SymposiumCount, c(id, `/symposiums/${encodeURIComponent(symposiumId)}/count`)),
-    /** Records a symposium the way a recorder's device does: one sync item of kind `symposium`. */
-    recordSymposium: async (item: SymposiumItem) => {
+    ledger: (id: string) => list(LedgerEntry, c(id, '/ledger')),
+    ledgerSummary: (id: string) => get(LedgerSummary, c(id, '/ledger/summary')),
+    setRemarkPublic: (id: string, remarkId: string, pub: boolean) =>
+      call(LedgerEntry, 'PUT', c(id, `/remarks/${encodeURIComponent(remarkId)}/public`), { public: pub }),
+    /**
+     * Records a symposium or a change of a follow-up the way a recorder's device does: one sync item
+     * (kind `symposium` or `follow_up`); a replay of the same item is a duplicate.
+     */
+    record: async (item: SymposiumItem | FollowUpItem) => {
       const res = await call(SyncResponse, 'POST', '/sync', {
         deviceId: 'console-web',
         appVersion: 'console',
