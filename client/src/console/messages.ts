@@ -401,7 +401,8 @@ export const en = {
   exportCsv: 'Export CSV',
   exportCsvHint: 'every response, one per row',
   reportDocx: 'Report (Word)',
-  reportDocxHint: 'the satisfaction section of the self-evaluation report: method, indicator table, tables and charts by community, item and channel, symposiums and the ledger, a draft of problems and suggestions, appendix',
+  reportDocxHint:
+    'the satisfaction section of the self-evaluation report: method, indicator table, tables and charts by community, item and channel, symposiums and the ledger, a draft of problems and suggestions, appendix',
   updatedAt: 'Updated {time}',
   loading: 'Loading…',
   tabIndicator: 'Indicator',
