@@ -170,10 +170,8 @@ const zh = {
   qType: { rating: '评分', single: '单选', multiple: '多选', text: '填空', longtext: '意见建议', number: '数字' } as Record<string, string>,
   naOption: '不了解',
   hEvidence: '数据存证',
-  evidence: (n: number, ok: boolean, bad: number | null) =>
-    ok
-      ? `每份问卷接收时记入只可追加的哈希链（SHA-256）。本报告生成时对全链校验：共${n}条记录，完整，自接收后未被改动。`
-      : `每份问卷接收时记入只可追加的哈希链（SHA-256）。本报告生成时校验发现不一致：第${bad ?? '?'}条（共${n}条），请核查。`,
+  evidence: (campaignId: string) =>
+    `每份问卷在接收时记入只可追加的哈希链（SHA-256），每条记录包含问卷内容的哈希和前一条记录的哈希。下列链头是本报告所依据数据的存证锚点：任何人可随时调用 GET /api/v1/campaigns/${campaignId}/log/verify 重新校验全链，链头不变、校验完整即说明本报告生成后没有问卷被改动或删除。`,
   evidenceHead: (seq: number, hash: string) => `链头：第${seq}条，哈希 ${hash}`,
   evidenceEmpty: '尚无记录。',
   evidenceUnsigned: '链头签名：本版本尚未对链头签名。',
@@ -340,10 +338,8 @@ const en: Words = {
   },
   naOption: "don't know",
   hEvidence: 'Evidence',
-  evidence: (n, ok, bad) =>
-    ok
-      ? `Every questionnaire is entered on receipt in an append-only hash chain (SHA-256). Checked when this section was generated: ${n} entries, intact, nothing altered since receipt.`
-      : `Every questionnaire is entered on receipt in an append-only hash chain (SHA-256). Checked when this section was generated: a mismatch at entry ${bad ?? '?'} of ${n}; investigate.`,
+  evidence: (campaignId) =>
+    `Every questionnaire is entered on receipt in an append-only hash chain (SHA-256): each entry holds the content's hash and the previous entry's. The head below anchors this section to the data it was made from: anyone can re-check the whole chain at any time with GET /api/v1/campaigns/${campaignId}/log/verify; the same head and an intact chain mean no questionnaire was altered or removed since.`,
   evidenceHead: (seq, hash) => `Chain head: entry ${seq}, hash ${hash}`,
   evidenceEmpty: 'No entry yet.',
   evidenceUnsigned: 'Head signature: this release does not sign the chain head.',

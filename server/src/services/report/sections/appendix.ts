@@ -28,7 +28,7 @@ export const appendixSection: Section = (d, n, r) => {
     out.push(para(d, `${i + 1}. ${textIn(q.title, lang)}（${w.qType[q.type] ?? q.type}）${options(r, q)}`, 'Source'))
   })
 
-  out.push(n.heading(d, 2, w.hEvidence), para(d, w.evidence(r.chain.length, r.chain.ok, r.chain.firstBadSeq)))
+  out.push(n.heading(d, 2, w.hEvidence), para(d, w.evidence(r.ctx.row.id)))
   out.push(para(d, r.head ? w.evidenceHead(r.head.seq, r.head.hash) : w.evidenceEmpty, 'Source'))
   out.push(para(d, w.evidenceUnsigned, 'Source'), para(d, w.generated(shanghaiDateTime(r.generatedAt)), 'Source'))
   return out
