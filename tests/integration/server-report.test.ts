@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,7 +8,7 @@ import { Indicator } from '@minyi/shared/schemas'
 import JSZip from 'jszip'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS, type Harness, startApp } from './auth-harness.ts'
-import { type CampaignSetup, download, responseItem, rng, setupCampaign, sync, templateAnswers } from './server-harness.ts'
+import { type CampaignSetup, download, responseItem, rng, setupCampaign, sync, templateAnswers, uuidv7 } from './server-harness.ts'
 
 // `GET /api/v1/campaigns/:id/report.docx`, read back: the .docx is unzipped, its document.xml parsed into
 // tables, and every figure compared with `GET …/indicator` — on both databases. Then (when Debian's
@@ -129,6 +129,23 @@ describe.each(DIALECTS)('report.docx on $dialect', ({ dialect, skip }) => {
     expect((await sync(h, [symposium], { token: s.evaluator.token })).body.results[0].status).toBe('created')
     const sheet = responseItem(h, s, { channel: 'symposium', symposiumId: symposium.id, communityId: s.communityIds[0] })
     expect((await sync(h, [sheet], { token: s.evaluator.token })).body.results[0].status).toBe('created')
+    // Door to door in community 0 (METHOD.md §11): four households, two completed, one refused, one not at home.
+    const worker = await h.staff('worker', 'report.door', [s.communityIds[0] ?? ''])
+    const visits = (['completed', 'completed', 'refused', 'not_home'] as const).map((outcome, i) => ({
+      kind: 'visit',
+      id: uuidv7(h.clock.now().getTime() - 60_000 + i),
+      campaignId: s.campaignId,
+      communityId: s.communityIds[0],
+      householdKey: createHash('sha256').update(`door-${i}`).digest('hex'),
+      outcome,
+      visitedAt: new Date(h.clock.now().getTime() - 60_000 + i).toISOString(),
+      responseId: null,
+    }))
+    expect(
+      (await sync(h, visits, { token: worker.token, deviceId: 'report-worker-phone' })).body.results.map(
+        (r: { status: string }) => r.status,
+      ),
+    ).toEqual(['created', 'created', 'created', 'created'])
     ind = Indicator.parse((await h.call('GET', `/api/v1/campaigns/${s.campaignId}/indicator`, { token: s.evaluator.token })).body)
     const file = await download(h, `/api/v1/campaigns/${s.campaignId}/report.docx`, s.evaluator.token)
     expect(file.status, file.bytes.toString()).toBe(200)
@@ -181,6 +198,22 @@ describe.each(DIALECTS)('report.docx on $dialect', ({ dialect, skip }) => {
       expect(row, c.channel).toBeDefined()
     }
     expect(doc.paragraphs).toContain('注：标“*”的比例所依据的有效问卷不足30份，仅供参考。')
+  })
+
+  it('should print the door-to-door fieldwork per community and in total, and the response rate beside each community', () => {
+    expect(ind.fieldwork.households).toBe(4)
+    const rows = tableStarting(doc, /^表\d+\s+各社区入户走访情况$/)
+    const f = (x: Indicator['fieldwork']) =>
+      [x.households, x.completed, x.notHome, x.refused, x.revisit]
+        .map(String)
+        .concat([formatRate(x.responseRate), formatRate(x.contactRate)])
+    expect(rows[0]).toEqual(['社区', '走访户数', '完成', '不在家', '拒访', '需回访', '入户应答率', '接触率'])
+    expect(rows[1]).toEqual(['社区0', ...f(ind.byCommunity[0]?.fieldwork ?? ind.fieldwork)])
+    expect(rows[2]).toEqual(['合计', ...f(ind.fieldwork)])
+    const communities = tableStarting(doc, /^表\d+\s+各社区满意度$/)
+    expect(communities[0]?.at(-1)).toBe('入户应答率')
+    expect(communities[1]?.at(-1)).toBe(formatRate(ind.byCommunity[0]?.fieldwork.responseRate ?? null))
+    expect(doc.paragraphs.join('\n')).toContain(`入户走访共登记4户，应答率${formatRate(ind.fieldwork.responseRate)}`)
   })
 
   it('should report the symposium apart and the follow-up ledger (ledgerSummary) as raised / followed up / done / open / overdue by kind', () => {
