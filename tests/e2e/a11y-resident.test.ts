@@ -125,6 +125,10 @@ describe.skipIf(!hasBrowser)('resident page accessibility at 360 px', () => {
       // Show every question type: the follow-ups appear after 参加过.
       await page.locator('#q-q_joined').getByText('参加过', { exact: true }).click()
       await page.locator('#q-q_times input').waitFor()
+      // Not said by colour alone: the chosen row carries a visible, checked radio beside its fill.
+      const chosen = page.locator('#q-q_joined .opt.on input')
+      await expect(chosen.isChecked()).resolves.toBe(true)
+      expect((await chosen.boundingBox())?.width).toBeGreaterThanOrEqual(20)
       if (elderly) expect(await fontSize(page, 'h1.title')).toBeGreaterThanOrEqual(ELDERLY_RULES.title)
       await check(page, 'questions', elderly)
       // The error state: submit with required answers missing.
