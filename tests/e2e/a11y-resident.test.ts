@@ -191,6 +191,8 @@ describe.skipIf(!hasBrowser)('resident page accessibility at 360 px', () => {
     ] as const) {
       const [context, page] = await phone({ elderly: true, locale, speech: 'zh' })
       await page.goto(server.url + path)
+      // The English strings are a lazy chunk: the page turns English once they arrive.
+      await page.waitForFunction((l) => document.documentElement.lang === (l === 'en' ? 'en' : 'zh-CN'), locale)
       await page.locator('.privacy .btn').click()
       const read = page.locator('.speak').first()
       await read.waitFor()

@@ -1,8 +1,8 @@
 import { problemMessage } from '@minyi/shared/problems'
 import type { I18nText } from '@minyi/shared/schemas'
-import { ref, watch } from 'vue'
+import { ref, shallowRef, watch } from 'vue'
 import { LS_LOCALE } from '../constants/storage-keys.ts'
-import { type Locale, MESSAGES, type MessageKey } from '../i18n/messages.ts'
+import { type Locale, type MessageKey, zh } from '../i18n/messages.ts'
 
 function initialLocale(): Locale {
   try {
@@ -14,13 +14,29 @@ function initialLocale(): Locale {
   return 'zh'
 }
 
-/** One locale for the whole page (module scope), zh-CN unless the resident switched. */
-const locale = ref<Locale>(initialLocale())
+/**
+ * One locale for the whole page (module scope), zh-CN unless the resident switched. The English
+ * strings are a lazy chunk (i18n/messages-en.ts): the locale turns to 'en' once they have arrived,
+ * so no screen ever mixes the two languages.
+ */
+const locale = ref<Locale>('zh')
+const enMessages = shallowRef<Record<MessageKey, string> | null>(null)
+function switchTo(l: Locale): Promise<void> {
+  if (l === 'zh' || enMessages.value) {
+    locale.value = l
+    return Promise.resolve()
+  }
+  return import('../i18n/messages-en.ts').then((m) => {
+    enMessages.value = m.en
+    locale.value = 'en'
+  })
+}
+const messages = (l: Locale) => (l === 'en' && enMessages.value) || zh
 function applyToDocument(l: Locale) {
   document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en'
-  document.title = MESSAGES[l].appName
+  document.title = messages(l).appName
 }
-if (typeof document !== 'undefined' && locale.value !== 'zh') applyToDocument(locale.value)
+if (typeof document !== 'undefined' && initialLocale() === 'en') void switchTo('en')
 watch(locale, (l) => {
   applyToDocument(l)
   try {
@@ -38,13 +54,11 @@ export function useI18n() {
   return {
     locale,
     /** A UI string by key. */
-    t: (key: MessageKey, params?: Record<string, string | number>) => format(MESSAGES[locale.value][key], params),
+    t: (key: MessageKey, params?: Record<string, string | number>) => format(messages(locale.value)[key], params),
     /** Content from the questionnaire: English when present, else the zh source. */
     tx: (text: I18nText | undefined) => (text ? (locale.value === 'en' && text.en ? text.en : text.zh) : ''),
     /** An error code from shared/src/problems.ts. */
     problem: (code: string) => problemMessage(code, locale.value),
-    toggle: () => {
-      locale.value = locale.value === 'zh' ? 'en' : 'zh'
-    },
+    toggle: () => switchTo(locale.value === 'zh' ? 'en' : 'zh'),
   }
 }
