@@ -9,6 +9,12 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   SQLITE_PATH: z.string().default('data/minyi.sqlite'),
   ADMIN_PASSWORD: z.string().min(8).optional(),
+  /**
+   * Where the server's keys live, outside the database (`services/keys.ts`): the Ed25519 key that signs
+   * the evidence chain heads and the secret of the keyed hashes. Created on first start; every instance
+   * on one database must use the same files. Relative paths are from the working directory.
+   */
+  KEY_DIR: z.string().min(1).default('data/keys'),
   /** Public origin used in QR links and the Origin check, e.g. https://minyi.example.org */
   PUBLIC_URL: z.string().url().optional(),
   CLIENT_DIST: z.string().default(fileURLToPath(new URL('../../client/dist', import.meta.url))),

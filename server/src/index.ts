@@ -4,9 +4,16 @@ import { openDb } from './db/index.ts'
 import { loadEnv } from './env.ts'
 import { ensureAdmin } from './services/auth.ts'
 import { firstResidentToken, seedDemo } from './services/demo/index.ts'
+import { serverKeys } from './services/keys.ts'
+import { upgradeWithKeys } from './services/upgrade.ts'
 
 const env = loadEnv()
 const db = await openDb({ databaseUrl: env.DATABASE_URL, sqlitePath: env.SQLITE_PATH, poolSize: env.PG_POOL_SIZE })
+// The keys outside the database (created on first start): read now, so a bad KEY_DIR stops the start.
+const keys = serverKeys(env)
+if (keys.created) console.log(`Created the server keys in ${keys.dir} (back them up apart from the database).`)
+console.log(`evidence signing key ${keys.keyId}`)
+await upgradeWithKeys({ env, db, now: () => new Date() }, (line) => console.log(line))
 // Printed whatever LOG_LEVEL says: a generated admin password shown nowhere would lock everyone out.
 await ensureAdmin(db, env, (line) => console.log(line))
 if (env.demo) await seedDemo({ env, db, now: () => new Date() })

@@ -290,9 +290,17 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     await page.getByRole('tab', { name: '证据链' }).click()
     await page.getByRole('button', { name: '校验证据链' }).click()
     // 40 seeded answers, the one sent with a household code and the symposium sheet.
-    const { length } = await api<{ length: number }>(server, token, `/campaigns/${detail.id}/log/verify`)
+    const { length, head } = await api<{ length: number; head: { signature: string; publicKey: string } }>(
+      server,
+      token,
+      `/campaigns/${detail.id}/log/verify`,
+    )
     expect(length).toBe(42)
     await expect(page.getByTestId('chain-verdict').textContent()).resolves.toContain(`证据链完整：${length} 条记录`)
+    // The signed head and the server's public key, as the report prints them (issue 10).
+    await expect(page.getByTestId('chain-head-seq').textContent()).resolves.toBe(String(length))
+    await expect(page.getByTestId('chain-head-signature').textContent()).resolves.toBe(head.signature)
+    await expect(page.getByTestId('public-key').textContent()).resolves.toBe(head.publicKey.trim())
   })
 
   it('should recompute the indicator at once when the satisfied set changes, and show why a config is refused', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createApp } from '../../server/src/app.ts'
 import { type Db, openDb } from '../../server/src/db/index.ts'
 import { type Env, loadEnv } from '../../server/src/env.ts'
@@ -44,10 +47,13 @@ export interface Harness {
   close(): Promise<void>
 }
 
+/** The server keys (evidence signing, keyed hashes) of this test file's apps: a fresh directory, outside the repository. */
+export const TEST_KEY_DIR = mkdtempSync(join(tmpdir(), 'minyi-keys-'))
+
 /** The whole app in-process on a fresh database of `dialect`, with the first admin created and a movable clock. */
 export async function startApp(dialect: DialectName, envSource: Record<string, string> = {}): Promise<Harness> {
   const pg = dialect === 'postgres' ? await createTestDatabase('minyi_auth') : null
-  const env = loadEnv({ ADMIN_PASSWORD, CLIENT_DIST: '/nonexistent', LOG_LEVEL: 'silent', ...envSource }, [])
+  const env = loadEnv({ ADMIN_PASSWORD, CLIENT_DIST: '/nonexistent', LOG_LEVEL: 'silent', KEY_DIR: TEST_KEY_DIR, ...envSource }, [])
   const db = await openDb({ databaseUrl: pg?.url, sqlitePath: ':memory:', poolSize: 4 })
   let t = T0
   const clock = {

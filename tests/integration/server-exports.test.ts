@@ -86,7 +86,7 @@ describe.each(DIALECTS)('exports on $dialect', ({ dialect, skip }) => {
     expect((wb.getWorksheet('指标') as ExcelJS.Worksheet).getRow(2).getCell(2).numFmt).toBe('0.00%')
 
     const method = new Map(sheetValues(wb.getWorksheet('方法') as ExcelJS.Worksheet).map(([k, v]) => [k, v]))
-    expect(method.get('证据链校验')).toBe('完整：12 条记录，自接收后未被改动')
+    expect(method.get('证据链校验')).toBe('完整：12 条记录，自接收后未被改动，链首签名有效')
 
     const responses = sheetValues(wb.getWorksheet('答卷') as ExcelJS.Worksheet)
     const header = responses[0] as string[]

@@ -174,7 +174,9 @@ export function createApi(fetchFn: typeof fetch, onSignedOut: () => void) {
     /** The audit log (admins): a page for the query `logic/audit.ts` builds, and the chain check. */
     audit: (query: string) => get(AuditPage, `/audit?${query}`),
     verifyAudit: () => get(AuditVerdict, '/audit/verify'),
-    verify: (id: string) => get(ChainVerdict, c(id, '/log/verify')),
+    /** The chain walk and its head's signature; with `published`, also whether the chain still holds that head. */
+    verify: (id: string, published?: { seq: number; hash: string }) =>
+      get(ChainVerdict, c(id, `/log/verify${published ? `?seq=${published.seq}&hash=${encodeURIComponent(published.hash)}` : ''}`)),
     flagged: (id: string) => list(FlaggedResponse, c(id, '/responses?limit=200')),
     review: (id: string, responseId: string, action: 'exclude' | 'include' | 'reset', reason: string) =>
       call(ReviewResult, 'PATCH', c(id, `/responses/${encodeURIComponent(responseId)}/review`), { action, reason }),

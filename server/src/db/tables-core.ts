@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely'
+
 // Tables of org units, campaigns, questionnaires, responses, aggregates and the evidence log
 // (migration 0001). Portable types only: text, integer, double precision; JSON is stored as text;
 // instants are UTC ISO-8601 text (`2024-05-01T08:00:00.000Z`), so they sort as strings.
@@ -206,6 +208,10 @@ export interface EvidenceHeadsTable {
   campaign_id: string
   seq: number
   hash: string
+  /** Ed25519 signature (base64) of the head by the key in KEY_DIR (migration 0012); null before its first append since. */
+  signature: ColumnType<string | null, string | null | undefined, string | null>
+  /** Which key signed it (`services/keys.ts` keyId). */
+  key_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** Fixed-window request counters, in the database so that every instance shares them. */

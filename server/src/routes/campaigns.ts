@@ -11,6 +11,7 @@ import {
   RemarkPublicBody,
   ReportQuery,
   ResponseReviewInput,
+  VerifyQuery,
 } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
 import { type AuthEnv, currentStaff, requireRole, STAFF, serverOrigin } from '../auth/index.ts'
@@ -122,7 +123,11 @@ export function campaignRoutes(deps: Deps) {
       .get('/:id/activity', SETUP, async (c) => c.json(await communityActivity(deps, param(c, 'id')), 200))
       .get('/:id/workers', SETUP, async (c) => c.json(await campaignWorkers(deps, param(c, 'id')), 200))
       .get('/:id/devices', SETUP, async (c) => c.json(await campaignDevices(deps, param(c, 'id'), !readQuery(c, DevicesQuery).all), 200))
-      .get('/:id/log/verify', STATS, async (c) => c.json(await verifyChain(deps, param(c, 'id')), 200))
+      .get('/:id/log/verify', STATS, async (c) => {
+        const { seq, hash } = readQuery(c, VerifyQuery)
+        const published = seq !== undefined && hash !== undefined ? { seq, hash } : null
+        return c.json(await verifyChain(deps, param(c, 'id'), published), 200)
+      })
       .get('/:id/responses', SETUP, async (c) => {
         const { limit, offset } = readQuery(c, FlaggedQuery)
         return c.json(await listFlagged(deps, param(c, 'id'), limit, offset), 200)

@@ -16,7 +16,7 @@ import * as q from '../db/queries/auth.ts'
 import type { Env } from '../env.ts'
 import { ProblemError } from '../http/problem.ts'
 import type { Deps } from './deps.ts'
-import { sha256Hex } from './hashing.ts'
+import { addressKey } from './keys.ts'
 import { overLimit, refundHit } from './rate-limit.ts'
 import { toStaffUser } from './staff.ts'
 
@@ -40,8 +40,8 @@ export interface LoginResult extends LoginResponse {
 
 export async function login(deps: Deps, input: LoginRequest, meta: { ip: string; userAgent: string | null }): Promise<LoginResult> {
   const loginName = input.login.toLowerCase()
-  // The address is hashed: like the anonymous limits, the table keeps no one's IP.
-  const address = sha256Hex(meta.ip).slice(0, 24)
+  // The address is a keyed hash: like the anonymous limits, the table keeps no one's IP.
+  const address = addressKey(deps.env, meta.ip)
   const bucket = `login:${loginName}|${address}`
   const addressBucket = `login-address:${address}`
   const wait =
@@ -107,7 +107,7 @@ export async function createEnrolmentCode(deps: Deps, actor: StaffPrincipal, use
  * app sends each worker's token itself). Unknown, used and expired codes all answer `enrolment_invalid`.
  */
 export async function enrol(deps: Deps, code: string, meta: { ip: string; userAgent: string | null }): Promise<LoginResult> {
-  const bucket = `enrol:${sha256Hex(meta.ip).slice(0, 24)}`
+  const bucket = `enrol:${addressKey(deps.env, meta.ip)}`
   const wait = await overLimit(deps, bucket, ENROL_MAX_ATTEMPTS, LOGIN_WINDOW_SECONDS)
   if (wait !== null) throw new ProblemError('rate_limited', { headers: { 'Retry-After': String(wait) } })
   const userId = await q.useEnrolmentCode(deps.db.db, hashToken(code), deps.now().toISOString())

@@ -1,18 +1,21 @@
-import type { ChainVerdict } from '@minyi/shared/schemas'
+import { type ChainVerdict, type EvidenceHead, evidenceHeadMessage } from '@minyi/shared/schemas'
 import { getCampaign } from '../db/queries/campaigns.ts'
 import {
   appendEvidence,
   countEvidence,
   type EvidenceRow,
   type EvidenceWithResponse,
+  entryHash,
   getEvidenceHead,
   lockEvidenceHead,
   pageEvidence,
+  type StoredHead,
 } from '../db/queries/evidence.ts'
 import type { Q } from '../db/tx.ts'
 import { ProblemError } from '../http/problem.ts'
 import type { Deps } from './deps.ts'
 import { canonicalJson, sha256Hex } from './hashing.ts'
+import { type ServerKeys, serverKeys, signText, verifyText } from './keys.ts'
 
 /**
  * The columns of a `responses` row that the content hash covers: what the device sent, normalised
@@ -73,8 +76,19 @@ export function chainHash(prev: string, seq: number, responseId: string, content
   return sha256Hex(`${prev}|${seq}|${responseId}|${contentHashHex}`)
 }
 
-/** Appends the campaign's newly accepted responses, in order, after locking the chain head. */
-export async function appendToChain(trx: Q, campaignId: string, entries: { id: string; hash: string }[], at: string): Promise<void> {
+/** The head's signature by this server's key (one Ed25519 signature per campaign per transaction, about 50 µs). */
+export function signHead(keys: ServerKeys, campaignId: string, seq: number, hash: string): { signature: string; key_id: string } {
+  return { signature: signText(keys, evidenceHeadMessage(campaignId, seq, hash)), key_id: keys.keyId }
+}
+
+/** Appends the campaign's newly accepted responses, in order, after locking the chain head; the new head is signed. */
+export async function appendToChain(
+  trx: Q,
+  keys: ServerKeys,
+  campaignId: string,
+  entries: { id: string; hash: string }[],
+  at: string,
+): Promise<void> {
   if (entries.length === 0) return
   const head = await lockEvidenceHead(trx, campaignId, GENESIS)
   let prev = head.hash
@@ -86,19 +100,62 @@ export async function appendToChain(trx: Q, campaignId: string, entries: { id: s
     prev = hash
     return row
   })
-  await appendEvidence(trx, campaignId, rows)
+  await appendEvidence(trx, campaignId, rows, (seq, hash) => signHead(keys, campaignId, seq, hash))
+}
+
+/** The campaign's head as published (console, report paragraph, XLSX): seq 0 and the genesis hash for an empty chain. */
+export function headOf(keys: ServerKeys, campaignId: string, stored: StoredHead | undefined): EvidenceHead {
+  return {
+    campaignId,
+    seq: stored?.seq ?? 0,
+    hash: stored?.hash ?? GENESIS,
+    signature: stored?.signature ?? null,
+    keyId: stored?.key_id ?? null,
+    publicKey: keys.publicKeyPem,
+    publicKeyId: keys.keyId,
+  }
+}
+
+export async function evidenceHead(deps: Deps, campaignId: string): Promise<EvidenceHead> {
+  return headOf(serverKeys(deps.env), campaignId, await getEvidenceHead(deps.db.db, campaignId))
+}
+
+function signatureState(keys: ServerKeys, head: EvidenceHead): ChainVerdict['signature'] {
+  if (head.seq === 0) return 'none'
+  if (head.signature === null) return 'missing'
+  return verifyText(keys, evidenceHeadMessage(head.campaignId, head.seq, head.hash), head.signature) ? 'valid' : 'invalid'
 }
 
 /**
  * Walks the chain from the genesis: each entry must link to the previous hash, carry the right hash,
  * and its response must still hash to the recorded content hash (an edited answer, a deleted row or a
- * forged entry all break it). Pages through the log so memory stays flat for large campaigns.
+ * forged entry all break it). Pages through the log so memory stays flat for large campaigns. Then
+ * the head: it must be the end of the log and carry this server's signature, which no one without
+ * the key file can make — so a chain rewritten in the database (answers changed, every later hash and
+ * the head recomputed) fails here. `published`: a head printed earlier (a report's seq and hash),
+ * which the chain must still contain.
  */
-export async function verifyChain(deps: Deps, campaignId: string): Promise<ChainVerdict> {
+export async function verifyChain(
+  deps: Deps,
+  campaignId: string,
+  published: { seq: number; hash: string } | null = null,
+): Promise<ChainVerdict> {
   const db = deps.db.db
   if (!(await getCampaign(db, campaignId))) throw new ProblemError('not_found')
+  const keys = serverKeys(deps.env)
   // The reported length is the whole log's, also on a failure, so the reviewer sees how much follows.
   const length = await countEvidence(db, campaignId)
+  const head = headOf(keys, campaignId, await getEvidenceHead(db, campaignId))
+  const signature = signatureState(keys, head)
+  const publishedCheck = published ? { ...published, matches: (await entryHash(db, campaignId, published.seq)) === published.hash } : null
+  const verdict = (firstBadSeq: number | null): ChainVerdict => ({
+    ok: firstBadSeq === null && (signature === 'valid' || signature === 'none') && (publishedCheck?.matches ?? true),
+    length,
+    firstBadSeq,
+    signature,
+    head,
+    published: publishedCheck,
+  })
   let prev = GENESIS
   let expected = 1
   for (;;) {
@@ -106,16 +163,15 @@ export async function verifyChain(deps: Deps, campaignId: string): Promise<Chain
     for (const e of page) {
       const seq = Number(e.seq)
       if (seq !== expected || e.prev_hash !== prev || chainHash(prev, seq, e.response_id, e.content_hash) !== e.hash || !contentMatches(e))
-        return { ok: false, length, firstBadSeq: Math.min(seq, expected) }
+        return verdict(Math.min(seq, expected))
       prev = e.hash
       expected++
     }
     if (page.length < 2000) break
   }
   // A log cut short at its end leaves the head pointing past it.
-  const head = await getEvidenceHead(db, campaignId)
-  if (head && (head.seq !== expected - 1 || head.hash !== prev)) return { ok: false, length, firstBadSeq: expected }
-  return { ok: true, length, firstBadSeq: null }
+  if (head.seq !== expected - 1 || head.hash !== prev) return verdict(expected)
+  return verdict(null)
 }
 
 function contentMatches(e: EvidenceWithResponse): boolean {

@@ -6,6 +6,7 @@ import { ProblemError } from '../http/problem.ts'
 import { tallyInputOf, tallyOfCells } from './aggregates.ts'
 import { type CampaignContext, loadCampaignContext } from './campaign-context.ts'
 import type { Deps } from './deps.ts'
+import { evidenceHead } from './evidence.ts'
 import { keptFieldwork, recomputeFieldwork } from './fieldwork.ts'
 import { withConfigCheck } from './method-errors.ts'
 
@@ -33,11 +34,18 @@ export async function contextWithVersion(
 /** `GET /api/v1/campaigns/:id/indicator`: from the kept aggregates and fieldwork counts (a few hundred rows, whatever the number of responses and visits). */
 export async function indicatorFromAggregates(deps: Deps, campaignId: string): Promise<Indicator> {
   const ctx = await contextWithVersion(deps, campaignId)
-  const [cells, fieldwork] = await Promise.all([listAggregateCells(deps.db.db, campaignId), keptFieldwork(deps, campaignId)])
+  const [cells, fieldwork, evidence] = await Promise.all([
+    listAggregateCells(deps.db.db, campaignId),
+    keptFieldwork(deps, campaignId),
+    evidenceHead(deps, campaignId),
+  ])
   const tally = tallyOfCells(cells)
-  return withConfigCheck(() =>
-    indicatorFromTally({ config: ctx.config, questions: ctx.latest.questions, communities: communitiesOf(ctx), tally, fieldwork }),
-  )
+  return {
+    ...withConfigCheck(() =>
+      indicatorFromTally({ config: ctx.config, questions: ctx.latest.questions, communities: communitiesOf(ctx), tally, fieldwork }),
+    ),
+    evidence,
+  }
 }
 
 /**
@@ -64,7 +72,11 @@ export async function recomputeIndicator(deps: Deps, campaignId: string, pageSiz
     if (page.length < pageSize) break
   }
   const fieldwork = await recomputeFieldwork(deps, campaignId, pageSize)
-  return withConfigCheck(() =>
-    indicatorFromTally({ config: ctx.config, questions: ctx.latest.questions, communities: communitiesOf(ctx), tally, fieldwork }),
-  )
+  const evidence = await evidenceHead(deps, campaignId)
+  return {
+    ...withConfigCheck(() =>
+      indicatorFromTally({ config: ctx.config, questions: ctx.latest.questions, communities: communitiesOf(ctx), tally, fieldwork }),
+    ),
+    evidence,
+  }
 }

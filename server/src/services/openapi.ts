@@ -163,10 +163,31 @@ function build(): Json {
       },
       '/campaigns/{id}/log/verify': {
         get: {
-          summary: 'walks the hash-chained evidence log of accepted responses',
+          summary: 'walks the hash-chained evidence log of accepted responses and checks the head’s Ed25519 signature',
           security: STATS_SECURITY,
-          parameters: [idParam],
-          responses: { 200: json(ref('ChainVerdict')), ...denied, 404: problem('unknown campaign') },
+          parameters: [
+            idParam,
+            {
+              name: 'seq',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1 },
+              description: 'a published head’s sequence number (with hash): is it still in the chain?',
+            },
+            {
+              name: 'hash',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+              description: 'the published head’s hash',
+            },
+          ],
+          responses: {
+            200: json(ref('ChainVerdict')),
+            ...denied,
+            400: problem('seq without hash or the reverse'),
+            404: problem('unknown campaign'),
+          },
         },
       },
       '/campaigns/{id}/report.docx': {

@@ -40,7 +40,19 @@ export function reportParagraph(ind: Indicator): string {
     )
   }
   parts.push(...fieldworkSentences(ind))
+  if (ind.evidence) parts.push(evidenceSentence(ind.evidence))
   return parts.join('')
+}
+
+/**
+ * Issue 10: the evidence chain's head when the figures were read, with the server's signature, so the
+ * report carries it and a later check (`GET …/log/verify?seq=&hash=`) can say whether the chain still
+ * holds it.
+ */
+function evidenceSentence(e: NonNullable<Indicator['evidence']>): string {
+  if (e.seq === 0) return '证据链尚无记录。'
+  const signed = e.signature ? `，由服务器以Ed25519密钥（公钥标识${e.keyId ?? e.publicKeyId}）签名，签名值${e.signature}` : '，链首尚未签名'
+  return `以上数据对应的答卷证据链共${e.seq}条记录，链首哈希${e.hash}${signed}。`
 }
 
 /**

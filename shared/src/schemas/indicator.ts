@@ -1,4 +1,5 @@
 import { Channel } from './common.ts'
+import { EvidenceHead } from './evidence.ts'
 import { z } from './zod.ts'
 
 const Rate = z.number().min(0).max(1)
@@ -110,5 +111,7 @@ export const Indicator = z.object({
   fieldwork: Fieldwork,
   /** The interviewer check (METHOD.md §10), one entry per worker with a valid door questionnaire. */
   interviewers: z.array(InterviewerCheck),
+  /** The evidence chain's signed head when the figures were read (added by the server; the method leaves it out). */
+  evidence: EvidenceHead.optional(),
 })
 export type Indicator = z.infer<typeof Indicator>

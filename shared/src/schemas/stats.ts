@@ -8,15 +8,6 @@ import { z } from './zod.ts'
 
 const Rate = z.number().min(0).max(1)
 
-/** `GET …/log/verify`: the walk of the hash-chained evidence log. */
-export const ChainVerdict = z.object({
-  ok: z.boolean(),
-  length: z.number().int().min(0),
-  /** The first entry whose link, hash or response content does not match; null when ok. */
-  firstBadSeq: z.number().int().nullable(),
-})
-export type ChainVerdict = z.infer<typeof ChainVerdict>
-
 /** `GET …/breakdown/:questionId`: the rate among those who gave each answer to a single-choice question. */
 export const BreakdownGroup = z.object({
   /** The option's value, or null for "not answered". */

@@ -10,6 +10,7 @@ import { visitsMigration } from './0008-visits.ts'
 import { paperSerialMigration } from './0009-paper-serial.ts'
 import { ledgerMigration } from './0010-ledger.ts'
 import { auditLogMigration } from './0011-audit-log.ts'
+import { signedHeadsMigration } from './0012-signed-heads.ts'
 
 /** Ordered by name; forward-only. Add a new numbered file for every change of a persisted shape. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0008-visits': visitsMigration,
   '0010-ledger': ledgerMigration,
   '0011-audit-log': auditLogMigration,
+  '0012-signed-heads': signedHeadsMigration,
 }

@@ -35,7 +35,12 @@ const EVIDENCE_COLUMNS = [
   'at',
 ] as const satisfies readonly (keyof EvidenceRow)[]
 
-export async function appendEvidence(db: Kysely<Database>, campaignId: string, rows: EvidenceRow[]): Promise<void> {
+export async function appendEvidence(
+  db: Kysely<Database>,
+  campaignId: string,
+  rows: EvidenceRow[],
+  sign: (seq: number, hash: string) => { signature: string; key_id: string },
+): Promise<void> {
   const last = rows.at(-1)
   if (!last) return
   await bulkInsert(
@@ -43,7 +48,18 @@ export async function appendEvidence(db: Kysely<Database>, campaignId: string, r
     { name: 'evidence', table: 'evidence_log', columns: EVIDENCE_COLUMNS },
     rows.map((r) => EVIDENCE_COLUMNS.map((c) => r[c])),
   )
-  await db.updateTable('evidence_heads').set({ seq: last.seq, hash: last.hash }).where('campaign_id', '=', campaignId).execute()
+  await db
+    .updateTable('evidence_heads')
+    .set({ seq: last.seq, hash: last.hash, ...sign(last.seq, last.hash) })
+    .where('campaign_id', '=', campaignId)
+    .execute()
+}
+
+export interface StoredHead {
+  seq: number
+  hash: string
+  signature: string | null
+  key_id: string | null
 }
 
 export interface EvidenceWithResponse extends EvidenceRow {
@@ -94,9 +110,51 @@ export function pageEvidence(db: Kysely<Database>, campaignId: string, afterSeq:
     .execute()
 }
 
-export async function getEvidenceHead(db: Kysely<Database>, campaignId: string): Promise<{ seq: number; hash: string } | undefined> {
-  const r = await db.selectFrom('evidence_heads').select(['seq', 'hash']).where('campaign_id', '=', campaignId).executeTakeFirst()
-  return r ? { seq: Number(r.seq), hash: r.hash } : undefined
+export async function getEvidenceHead(db: Kysely<Database>, campaignId: string): Promise<StoredHead | undefined> {
+  const r = await db
+    .selectFrom('evidence_heads')
+    .select(['seq', 'hash', 'signature', 'key_id'])
+    .where('campaign_id', '=', campaignId)
+    .executeTakeFirst()
+  return r ? { seq: Number(r.seq), hash: r.hash, signature: r.signature, key_id: r.key_id } : undefined
+}
+
+/** The heads stored without a signature (before migration 0012), for the one-time signing at the first start with a key. */
+export function listUnsignedHeads(db: Kysely<Database>): Promise<{ campaign_id: string; seq: number; hash: string }[]> {
+  return db
+    .selectFrom('evidence_heads')
+    .select(['campaign_id', 'seq', 'hash'])
+    .where('signature', 'is', null)
+    .where('seq', '>', 0)
+    .execute()
+}
+
+export async function setHeadSignature(
+  db: Kysely<Database>,
+  campaignId: string,
+  seq: number,
+  hash: string,
+  signature: string,
+  keyId: string,
+) {
+  await db
+    .updateTable('evidence_heads')
+    .set({ signature, key_id: keyId })
+    .where('campaign_id', '=', campaignId)
+    .where('seq', '=', seq)
+    .where('hash', '=', hash)
+    .execute()
+}
+
+/** The hash of one entry, for checking a published head. */
+export async function entryHash(db: Kysely<Database>, campaignId: string, seq: number): Promise<string | undefined> {
+  const r = await db
+    .selectFrom('evidence_log')
+    .select('hash')
+    .where('campaign_id', '=', campaignId)
+    .where('seq', '=', seq)
+    .executeTakeFirst()
+  return r?.hash
 }
 
 export async function countEvidence(db: Kysely<Database>, campaignId: string): Promise<number> {

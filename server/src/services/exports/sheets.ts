@@ -1,6 +1,6 @@
 import { ATTENDEE_LABELS, labelOf } from '@minyi/shared/labels'
 import { formatRate, reportParagraph } from '@minyi/shared/method'
-import type { ChainVerdict, Indicator } from '@minyi/shared/schemas'
+import { type ChainVerdict, evidenceHeadMessage, type Indicator } from '@minyi/shared/schemas'
 import { shanghaiDateTime } from '@minyi/shared/time'
 import type { Worksheet } from 'exceljs'
 import { listCampaignReviews } from '../../db/queries/reviews.ts'
@@ -126,14 +126,25 @@ export const methodSheet: SheetWriter = async (add, { d, chain }) => {
     ],
     ['完整配置（JSON）', JSON.stringify(cfg)],
     ['问卷版本', `当前第 ${ctx.latest.version} 版，发布于 ${shanghaiDateTime(ctx.latest.publishedAt)}；各答卷按其作答的版本计`],
-    [
-      '证据链校验',
-      chain.ok ? `完整：${chain.length} 条记录，自接收后未被改动` : `不一致：第 ${chain.firstBadSeq ?? '?'} 条（共 ${chain.length} 条）`,
-    ],
+    ['证据链校验', chainVerdictZh(chain)],
+    ['证据链链首序号', chain.head?.seq ?? 0],
+    ['证据链链首哈希', chain.head?.hash ?? ''],
+    ['链首签名（Ed25519，base64）', chain.head?.signature ?? '未签名'],
+    ['签名内容', chain.head ? evidenceHeadMessage(chain.head.campaignId, chain.head.seq, chain.head.hash).replaceAll('\n', '\\n') : ''],
+    ['服务器公钥标识', chain.head?.publicKeyId ?? ''],
+    ['服务器公钥（PEM）', chain.head?.publicKey.trim() ?? ''],
     ['导出时间', `${shanghaiDateTime(Date.now())}（北京时间）`],
   ]
   for (const r of rows) ws.addRow(r.map(text)).commit()
   ws.commit()
+}
+
+/** The verify verdict in words: the entries, then the head's signature. */
+function chainVerdictZh(chain: ChainVerdict): string {
+  if (chain.firstBadSeq !== null) return `不一致：第 ${chain.firstBadSeq} 条（共 ${chain.length} 条）`
+  if (chain.signature === 'invalid') return `不一致：链首签名无效，链首在数据库中被改写（共 ${chain.length} 条）`
+  if (chain.signature === 'missing') return `无法确认：链首未签名（共 ${chain.length} 条）`
+  return `完整：${chain.length} 条记录，自接收后未被改动，链首签名有效`
 }
 
 /** 社区: each community's figures (population, quota, received, valid, rate and interval, sample size). */

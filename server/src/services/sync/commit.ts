@@ -4,6 +4,7 @@ import { inTransaction, type Q } from '../../db/tx.ts'
 import { TallyBatch } from '../aggregates.ts'
 import type { Deps } from '../deps.ts'
 import { appendToChain } from '../evidence.ts'
+import { serverKeys } from '../keys.ts'
 import type { Group } from './kind.ts'
 import { type Job, store } from './store.ts'
 
@@ -75,6 +76,8 @@ async function storeGroup(deps: Deps, trx: Q, jobs: Job[]): Promise<SyncItemResu
   await group.tallies.write(trx)
   await touchCommunityActivity(trx, [...group.activity.values()])
   const at = deps.now().toISOString()
-  for (const campaignId of [...group.chains.keys()].sort()) await appendToChain(trx, campaignId, group.chains.get(campaignId) ?? [], at)
+  const keys = serverKeys(deps.env)
+  for (const campaignId of [...group.chains.keys()].sort())
+    await appendToChain(trx, keys, campaignId, group.chains.get(campaignId) ?? [], at)
   return results
 }
