@@ -78,7 +78,10 @@ export async function loadReportData(deps: Deps, campaignId: string, lang: 'zh' 
     remarks: entries.filter((e) => e.symposiumId === s.id).length,
     sheets: sheets.get(s.id) ?? 0,
   }))
-  const titles = new Map(ctx.latest.questions.map((q) => [q.id, shortTitle(textIn(q.title, lang))]))
+  // The overall item is named as the indicator it carries, however its question is worded.
+  const titles = new Map(
+    ctx.latest.questions.map((q) => [q.id, q.type === 'rating' && q.overall ? w.overallItem : shortTitle(textIn(q.title, lang))]),
+  )
   return {
     w,
     ctx,

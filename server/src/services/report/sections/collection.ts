@@ -44,7 +44,7 @@ export const collectionSection: Section = (d, n, r) => {
       w.list([...byCategory].filter(([, v]) => v > 0).map(([k, v]) => w.people(labelOf(ATTENDEE_LABELS, k, lang), v))),
     ),
   )
-  out.push(para(d, notes.join('')))
+  out.push(para(d, notes.join(lang === 'en' ? ' ' : '')))
   if (ind.n.valid === 0) out.push(para(d, w.noAnswers, 'Draft'))
   return out
 }

@@ -170,9 +170,8 @@ export const itemsSection: Section = async (d, n, r) => {
     const o = q?.type === 'rating' ? q.scale.options.find((x) => x.score === score) : undefined
     return o ? (w.locale === 'en' && o.label.en ? o.label.en : o.label.zh) : String(score)
   }
-  const title = (id: string, overall: boolean) => `${r.title(id)}${overall ? w.overallMark : ''}`
   const rows = ind.byItem.map((it) => [
-    title(it.questionId, it.overall),
+    r.title(it.questionId),
     `${it.n}`,
     `${it.na}`,
     markedRate(w, it.rate, it.smallSample),
