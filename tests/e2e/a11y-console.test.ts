@@ -8,7 +8,7 @@ import { axeViolations, focusVisible, settle } from './a11y-support.ts'
 import { adminToken, campaignIdOf, waitForResidentPath } from './client-support.ts'
 
 // The evaluator console in real Chromium: axe-core (WCAG 2.2 A/AA and best practices) on the sign-in,
-// the campaign list, every tab, the admin page and the projector view; the header laid out for a phone
+// the campaign list, every tab, the admin page, the audit log and the projector view; the header laid out for a phone
 // at 390 px; a flag reviewed and the CSV exported with the keyboard alone. docs/ACCESSIBILITY.md.
 
 const axeCounts: Record<string, number> = {}
@@ -106,6 +106,9 @@ describe.skipIf(!hasBrowser)('console accessibility', () => {
     await page.getByRole('link', { name: '账号与令牌' }).click()
     await page.getByRole('heading', { level: 1 }).waitFor()
     await check(page, 'admin')
+    await page.getByRole('link', { name: '操作日志' }).click()
+    await page.waitForURL('**/console/audit')
+    await check(page, 'audit log')
   }, 180_000)
 
   it('should pass axe on the projector view of a symposium', async () => {

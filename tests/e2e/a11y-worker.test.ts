@@ -37,7 +37,7 @@ describe.skipIf(!hasBrowser)('worker app accessibility at 360 px', () => {
     if (violations.length) found[name] = violations
   }
 
-  it('should pass axe on the sign-in, the home, every step of a door visit, paper entry and the revisits', async () => {
+  it('should pass axe on the sign-in, the home, every step of a door visit, paper entry, the revisits and the symposium recorder', async () => {
     const context = await browser.newContext(PHONE)
     const page = await context.newPage()
     await page.goto(`${server.url}/w`)
@@ -82,6 +82,14 @@ describe.skipIf(!hasBrowser)('worker app accessibility at 360 px', () => {
     await page.getByTestId('open-revisits').click()
     await settle(page)
     await check(page, 'revisits')
+    await goHome(page)
+
+    await page.getByTestId('open-symposiums').click()
+    await page.getByTestId('symposium-new').waitFor()
+    await check(page, 'symposiums: list')
+    await page.getByTestId('symposium-new').click()
+    await page.getByTestId('symposium-form').waitFor()
+    await check(page, 'symposiums: new')
     await context.close()
     expect(found).toEqual({})
   }, 180_000)
