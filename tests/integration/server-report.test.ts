@@ -270,12 +270,17 @@ describe.each(DIALECTS)('report.docx on $dialect', ({ dialect, skip }) => {
     expect(text).not.toContain('楼道灯不亮')
   })
 
-  it('should end with the method, the questionnaire and the evidence chain head', async () => {
+  it('should end with the method, the questionnaire and the signed evidence head a later verify still finds', async () => {
     const text = doc.paragraphs.join('\n')
-    const verdict = (await h.call('GET', `/api/v1/campaigns/${s.campaignId}/log/verify`, { token: s.evaluator.token })).body
-    expect(verdict.ok).toBe(true)
-    expect(text).toContain(`/api/v1/campaigns/${s.campaignId}/log/verify`)
-    expect(text).toMatch(new RegExp(`链头：第${verdict.length}条，哈希 [0-9a-f]{64}`))
+    const e = ind.evidence
+    expect(e?.signature).toBeTruthy()
+    expect(text).toContain(`链头：第${e?.seq}条，哈希 ${e?.hash}`)
+    expect(text).toContain(`链头签名（Ed25519，base64）：${e?.signature}；服务器公钥标识：${e?.keyId}`)
+    expect(text).toContain('-----BEGIN PUBLIC KEY-----')
+    const verify = `/api/v1/campaigns/${s.campaignId}/log/verify?seq=${e?.seq}&hash=${e?.hash}`
+    expect(text).toContain(`GET ${verify}`)
+    const verdict = (await h.call('GET', verify, { token: s.evaluator.token })).body
+    expect([verdict.ok, verdict.signature, verdict.published?.matches]).toEqual([true, 'valid', true])
     expect(text).toContain('Wilson')
     expect(text).toContain('总体满意度')
   })

@@ -1,5 +1,4 @@
 import type { I18nText, Indicator, LedgerSummary } from '@minyi/shared/schemas'
-import { getEvidenceHead } from '../../db/queries/evidence.ts'
 import { pageCampaignResponses } from '../../db/queries/responses.ts'
 import { countSheets, listSymposiums } from '../../db/queries/symposiums.ts'
 import { storedAnswers } from '../answers.ts'
@@ -35,7 +34,12 @@ export interface ChoiceCounts {
 export interface ReportData {
   w: Words
   ctx: Awaited<ReturnType<typeof contextWithVersion>>
-  /** The same object `GET …/indicator` answers (from the kept aggregates). */
+  /**
+   * The same object `GET …/indicator` answers (from the kept aggregates), with the evidence chain's
+   * signed head (`evidence`): the anchor the appendix prints and a reviewer later checks the chain
+   * against (`GET …/log/verify?seq=&hash=`). The chain is not walked here: at 100,000 responses the
+   * walk alone takes seconds, and the signed head is what pins the document to its data.
+   */
   indicator: Indicator
   communityName: Map<string, string>
   /** A rated item's name in the report's language, for tables and charts (`shortTitle`). */
@@ -46,24 +50,17 @@ export interface ReportData {
   choices: ChoiceCounts[]
   /** Questionnaires with at least one written (text or long-text) answer. */
   comments: number
-  /**
-   * The evidence chain's head when the document was made: the anchor a reviewer checks the chain
-   * against later (`GET …/log/verify`). Not walked here: at 100,000 responses the walk alone takes
-   * seconds, and the anchor is what pins the document to the data it was made from.
-   */
-  head: { seq: number; hash: string } | null
   generatedAt: Date
 }
 
 export async function loadReportData(deps: Deps, campaignId: string, lang: 'zh' | 'en'): Promise<ReportData> {
   const w = wordsFor(lang)
   const ctx = await contextWithVersion(deps, campaignId)
-  const [indicator, symposiumRows, ledger, entries, head, scan] = await Promise.all([
+  const [indicator, symposiumRows, ledger, entries, scan] = await Promise.all([
     indicatorFromAggregates(deps, campaignId),
     listSymposiums(deps.db.db, campaignId),
     ledgerSummary(deps, campaignId),
     campaignLedger(deps, campaignId),
-    getEvidenceHead(deps.db.db, campaignId),
     scanAnswers(deps, ctx, lang),
   ])
   const sheets = await countSheets(
@@ -92,7 +89,6 @@ export async function loadReportData(deps: Deps, campaignId: string, lang: 'zh' 
     ledger,
     choices: scan.choices,
     comments: scan.comments,
-    head: head ?? null,
     generatedAt: deps.now(),
   }
 }

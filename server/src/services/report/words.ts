@@ -170,11 +170,13 @@ const zh = {
   qType: { rating: '评分', single: '单选', multiple: '多选', text: '填空', longtext: '意见建议', number: '数字' } as Record<string, string>,
   naOption: '不了解',
   hEvidence: '数据存证',
-  evidence: (campaignId: string) =>
-    `每份问卷在接收时记入只可追加的哈希链（SHA-256），每条记录包含问卷内容的哈希和前一条记录的哈希。下列链头是本报告所依据数据的存证锚点：任何人可随时调用 GET /api/v1/campaigns/${campaignId}/log/verify 重新校验全链，链头不变、校验完整即说明本报告生成后没有问卷被改动或删除。`,
+  evidence: (verify: string) =>
+    `每份问卷在接收时记入只可追加的哈希链（SHA-256），每条记录包含问卷内容的哈希和前一条记录的哈希；链头由服务器以Ed25519私钥签名，私钥不在数据库中。下列链头是本报告所依据数据的存证锚点：任何时候调用 GET ${verify} 即可重新校验全链、链头签名，并确认该链头仍在链中——三者均通过即说明本报告生成后没有问卷被改动或删除。`,
   evidenceHead: (seq: number, hash: string) => `链头：第${seq}条，哈希 ${hash}`,
-  evidenceEmpty: '尚无记录。',
-  evidenceUnsigned: '链头签名：本版本尚未对链头签名。',
+  evidenceSignature: (signature: string, keyId: string) =>
+    `链头签名（Ed25519，base64）：${signature}；服务器公钥标识：${keyId}；公钥（PEM）：`,
+  evidenceEmpty: '证据链尚无记录。',
+  evidenceUnsigned: '链头签名：该链头保存时尚未签名（升级前的数据），请以校验接口的结果为准。',
   generated: (at: string) => `生成时间：${at}（北京时间）`,
 }
 
@@ -338,11 +340,12 @@ const en: Words = {
   },
   naOption: "don't know",
   hEvidence: 'Evidence',
-  evidence: (campaignId) =>
-    `Every questionnaire is entered on receipt in an append-only hash chain (SHA-256): each entry holds the content's hash and the previous entry's. The head below anchors this section to the data it was made from: anyone can re-check the whole chain at any time with GET /api/v1/campaigns/${campaignId}/log/verify; the same head and an intact chain mean no questionnaire was altered or removed since.`,
+  evidence: (verify) =>
+    `Every questionnaire is entered on receipt in an append-only hash chain (SHA-256): each entry holds the content's hash and the previous entry's; the server signs the head with an Ed25519 key kept outside the database. The head below anchors this section to the data it was made from: at any time, GET ${verify} re-checks the whole chain and the head's signature, and confirms the chain still holds this head — all three passing means no questionnaire was altered or removed since.`,
   evidenceHead: (seq, hash) => `Chain head: entry ${seq}, hash ${hash}`,
-  evidenceEmpty: 'No entry yet.',
-  evidenceUnsigned: 'Head signature: this release does not sign the chain head.',
+  evidenceSignature: (signature, keyId) => `Head signature (Ed25519, base64): ${signature}; server key id: ${keyId}; public key (PEM):`,
+  evidenceEmpty: 'The evidence chain has no entry yet.',
+  evidenceUnsigned: 'Head signature: this head was stored unsigned (before the upgrade); rely on the verify call.',
   generated: (at) => `Generated ${at} (Beijing time)`,
 }
 

@@ -28,9 +28,24 @@ export const appendixSection: Section = (d, n, r) => {
     out.push(para(d, `${i + 1}. ${textIn(q.title, lang)}（${w.qType[q.type] ?? q.type}）${options(r, q)}`, 'Source'))
   })
 
-  out.push(n.heading(d, 2, w.hEvidence), para(d, w.evidence(r.ctx.row.id)))
-  out.push(para(d, r.head ? w.evidenceHead(r.head.seq, r.head.hash) : w.evidenceEmpty, 'Source'))
-  out.push(para(d, w.evidenceUnsigned, 'Source'), para(d, w.generated(shanghaiDateTime(r.generatedAt)), 'Source'))
+  out.push(n.heading(d, 2, w.hEvidence))
+  const e = ind.evidence
+  if (!e || e.seq === 0) out.push(para(d, w.evidenceEmpty))
+  else {
+    out.push(para(d, w.evidence(`/api/v1/campaigns/${ctx.row.id}/log/verify?seq=${e.seq}&hash=${e.hash}`)))
+    out.push(para(d, w.evidenceHead(e.seq, e.hash), 'Source'))
+    if (e.signature) {
+      out.push(para(d, w.evidenceSignature(e.signature, e.keyId ?? e.publicKeyId), 'Source'))
+      // The public key as PEM, one line each, so it can be copied out of the document whole.
+      out.push(
+        ...e.publicKey
+          .trim()
+          .split('\n')
+          .map((line) => para(d, line, 'Source')),
+      )
+    } else out.push(para(d, w.evidenceUnsigned, 'Source'))
+  }
+  out.push(para(d, w.generated(shanghaiDateTime(r.generatedAt)), 'Source'))
   return out
 }
 
