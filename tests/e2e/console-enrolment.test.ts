@@ -37,6 +37,8 @@ describe.skipIf(!hasBrowser)('a worker’s enrolment QR code in the console, in 
     await page.getByRole('button', { name: '登录' }).click()
     // On a phone the header's actions are in its menu.
     await page.getByRole('button', { name: '菜单' }).click()
+    // On a phone the header's actions are behind the menu button.
+    await page.getByRole('button', { name: '菜单' }).click()
     await page.getByRole('link', { name: '账号与令牌' }).click()
     await page.getByTestId('staff-row').filter({ hasText: '王兰' }).getByRole('button', { name: '手机登录二维码' }).click()
     const card = page.getByTestId('enrolment')
