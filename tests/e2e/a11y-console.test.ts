@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasBrowser, launchBrowser } from '../support/browser.ts'
 import { RATED_IDS, uuidv7 } from '../support/data.ts'
 import { type RunningServer, startServer } from '../support/server.ts'
-import { axeViolations, focusVisible, settle } from './a11y-support.ts'
+import { axeOnPage, focusVisible, settle } from './a11y-support.ts'
 import { adminToken, campaignIdOf, waitForResidentPath } from './client-support.ts'
 
 // The evaluator console in real Chromium: axe-core (WCAG 2.2 A/AA and best practices) on the sign-in,
@@ -80,10 +80,7 @@ describe.skipIf(!hasBrowser)('console accessibility', () => {
   })
 
   async function check(p: Page, name: string): Promise<void> {
-    await settle(p)
-    const violations = await axeViolations(p)
-    axeCounts[name] = violations.length
-    expect(violations, `axe on ${name}`).toEqual([])
+    expect(await axeOnPage(p, name, axeCounts), `axe on ${name}`).toEqual([])
   }
 
   it('should pass axe on the sign-in, the campaign list, every tab of a campaign and the admin page', async () => {

@@ -92,6 +92,14 @@ export async function axeViolations(page: Page): Promise<string[]> {
   )
 }
 
+/** Runs axe once `page` has settled and records how many violations it found under `name` in `counts`. */
+export async function axeOnPage(page: Page, name: string, counts: Record<string, number>): Promise<string[]> {
+  await settle(page)
+  const violations = await axeViolations(page)
+  counts[name] = violations.length
+  return violations
+}
+
 /** Whether the focused element shows a focus indicator (an outline or a box shadow). */
 export function focusVisible(page: Page): Promise<{ tag: string; visible: boolean }> {
   return page.evaluate(() => {

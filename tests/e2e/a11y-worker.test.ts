@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasBrowser, launchBrowser, PHONE } from '../support/browser.ts'
 import { type RunningServer, startServer } from '../support/server.ts'
-import { axeViolations, settle } from './a11y-support.ts'
+import { axeOnPage, settle } from './a11y-support.ts'
 import { adminToken } from './client-support.ts'
 import { createWorker, demoField, type Field, goHome, signIn } from './worker-support.ts'
 
@@ -31,9 +31,7 @@ describe.skipIf(!hasBrowser)('worker app accessibility at 360 px', () => {
   })
 
   async function check(page: Page, name: string): Promise<void> {
-    await settle(page)
-    const violations = await axeViolations(page)
-    axeCounts[name] = violations.length
+    const violations = await axeOnPage(page, name, axeCounts)
     if (violations.length) found[name] = violations
   }
 
