@@ -5,9 +5,13 @@
 // `pnpm bench:ingest -- --pg`: the same through nginx and two instances on one PostgreSQL (the
 // scale-out of docs/DEPLOY.md), beside the same rows written straight into PostgreSQL from this
 // process (`--clients` connections, one transaction per batch, as the server does).
-// Options: --responses N (default 100000), --clients N (default 4), --pg.
+// Options: --responses N (default 100000), --clients N (default 4), --pg, --runs N (default 1: the
+// whole measure N times in a row), --against <checkout> (SQLite: the same HTTP run, in each round, on
+// the server of another checkout, e.g. a `git worktree` of an older commit, so the two are compared
+// under the same machine load), --profile <dir> (SQLite: a CPU profile of each server, summarised
+// over the timed part only).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDb } from '../../server/src/db/index.ts'
 import { Cluster } from '../chaos/lib/scaleout.ts'
@@ -18,6 +22,7 @@ import { chainOf, computeBatch } from './lib/direct-batch.ts'
 import { directPg } from './lib/direct-pg.ts'
 import { directWriter, openRawSqlite } from './lib/direct-sqlite.ts'
 import { cpuSeconds } from './lib/proc.ts'
+import { monotonicUs, summariseProfile } from './lib/profile.ts'
 import { startBuiltServer } from './lib/server.ts'
 
 const args = process.argv.slice(2)
@@ -27,7 +32,16 @@ const opt = (name: string, dflt: number) => {
 }
 const TOTAL = opt('responses', 100_000)
 const CLIENTS = opt('clients', 4)
+const RUNS = opt('runs', 1)
 const BATCH = 100
+const textOpt = (name: string) => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? args[i + 1] : undefined
+}
+const AGAINST = textOpt('against')
+const PROFILE = textOpt('profile')
+/** The machine's load average over the last minute: other work on the machine moves every figure here. */
+const load = () => loadavg()[0]?.toFixed(1)
 
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -51,10 +65,17 @@ interface Target {
 // The anonymous rate limit stays on (its counter is part of each call's cost), set above the bench's volume.
 const BENCH_ENV = { RATE_LIMIT_ANON: '1000000' }
 
-async function sqliteTarget(): Promise<Target> {
+/** The server of this checkout, or of `root`, on a fresh SQLite file; with a CPU profile written to `profileDir`. */
+async function sqliteTarget(root?: string, profileDir?: string): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'minyi-bench-'))
-  const server = await startBuiltServer({ sqlitePath: join(dir, 'bench.sqlite'), env: BENCH_ENV })
-  return { url: server.url, pids: [server.proc.pid ?? 0], stop: () => server.stop() }
+  const flags = process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=128'
+  if (profileDir) process.env.BENCH_NODE_FLAGS = `${flags} --cpu-prof --cpu-prof-dir=${profileDir}`
+  try {
+    const server = await startBuiltServer({ sqlitePath: join(dir, 'bench.sqlite'), env: BENCH_ENV, root })
+    return { url: server.url, pids: [server.proc.pid ?? 0], stop: () => server.stop() }
+  } finally {
+    process.env.BENCH_NODE_FLAGS = flags
+  }
 }
 
 async function pgTarget(databaseUrl: string): Promise<Target> {
@@ -62,7 +83,16 @@ async function pgTarget(databaseUrl: string): Promise<Target> {
   return { url: cluster.url, pids: cluster.instances.map((i) => i.proc?.pid ?? 0), stop: () => cluster.stop() }
 }
 
-async function overHttp(start: () => Promise<Target>): Promise<{ rate: number; rssMb: number; cpuUs: number; items: BenchItem[] }> {
+interface HttpRun {
+  rate: number
+  rssMb: number
+  cpuUs: number
+  items: BenchItem[]
+  /** The timed part, on the clock of V8's profiles. */
+  window: [number, number]
+}
+
+async function overHttp(start: () => Promise<Target>): Promise<HttpRun> {
   const server = await start()
   try {
     const { token } = await json(`${server.url}/api/v1/auth/login`, {
@@ -101,6 +131,7 @@ async function overHttp(start: () => Promise<Target>): Promise<{ rate: number; r
     for (const pid of server.pids) writeFileSync(`/proc/${pid}/clear_refs`, '5')
     const cpu = () => server.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
     const cpuBefore = cpu()
+    const fromUs = monotonicUs()
     const started = performance.now()
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
@@ -116,7 +147,8 @@ async function overHttp(start: () => Promise<Target>): Promise<{ rate: number; r
     )
     const seconds = (performance.now() - started) / 1000
     const cpuUs = ((cpu() - cpuBefore) / TOTAL) * 1e6
-    return { rate: TOTAL / seconds, rssMb: Math.max(...server.pids.map(peakRssMb)), cpuUs, items }
+    const window: [number, number] = [fromUs, monotonicUs()]
+    return { rate: TOTAL / seconds, rssMb: Math.max(...server.pids.map(peakRssMb)), cpuUs, items, window }
   } finally {
     await server.stop()
   }
@@ -203,11 +235,24 @@ if (args.includes('--pg')) {
   }
   process.exit(0)
 }
-const http = await overHttp(sqliteTarget)
-console.log(`http:   ${Math.round(http.rate)} responses/s (${TOTAL} responses, ${CLIENTS} clients, batches of ${BATCH})`)
-console.log(`server: ${Math.round(http.cpuUs)} µs of CPU per response (${Math.round(1e6 / http.cpuUs)}/s if it had a core to itself)`)
-const directRate = await direct(http.items)
-console.log(`direct: ${Math.round(directRate)} responses/s (better-sqlite3 prepared statements, one transaction per ${BATCH})`)
-console.log(
-  `ingest: ${Math.round(http.rate)}/s http, ${Math.round(directRate)}/s direct, ratio ${(http.rate / directRate).toFixed(2)}, peak rss ${Math.round(http.rssMb)} MB`,
-)
+for (let run = 1; run <= RUNS; run++) {
+  const profileDir = (label: string) => (PROFILE ? join(PROFILE, `run${run}-${label}`) : undefined)
+  const http = await overHttp(() => sqliteTarget(undefined, profileDir('this')))
+  console.log(`http:   ${Math.round(http.rate)} responses/s (${TOTAL} responses, ${CLIENTS} clients, batches of ${BATCH}), load ${load()}`)
+  console.log(`server: ${Math.round(http.cpuUs)} µs of CPU per response (${Math.round(1e6 / http.cpuUs)}/s if it had a core to itself)`)
+  const thisDir = profileDir('this')
+  if (thisDir) console.log(summariseProfile(thisDir, ...http.window))
+  if (AGAINST) {
+    const other = await overHttp(() => sqliteTarget(AGAINST, profileDir('against')))
+    console.log(
+      `against: ${Math.round(other.rate)}/s http, ${Math.round(other.cpuUs)} µs of CPU per response, peak rss ${Math.round(other.rssMb)} MB (${AGAINST}), load ${load()}`,
+    )
+    const otherDir = profileDir('against')
+    if (otherDir) console.log(summariseProfile(otherDir, ...other.window))
+  }
+  const directRate = await direct(http.items)
+  console.log(`direct: ${Math.round(directRate)} responses/s (better-sqlite3 prepared statements, one transaction per ${BATCH})`)
+  console.log(
+    `ingest: ${Math.round(http.rate)}/s http, ${Math.round(directRate)}/s direct, ratio ${(http.rate / directRate).toFixed(2)}, peak rss ${Math.round(http.rssMb)} MB, load ${load()}`,
+  )
+}

@@ -58,13 +58,15 @@ export async function startServer(
     sqlitePath?: string
     /** What node runs in `server/` (default: the sources under tsx). */
     entry?: string[]
+    /** The checkout whose `server/` runs (default: this one; a benchmark may compare another commit's). */
+    root?: string
   } = {},
 ): Promise<RunningServer> {
   const port = opts.port ?? (await freePort())
   const sqlitePath = opts.sqlitePath ?? join(mkdtempSync(join(tmpdir(), 'minyi-')), 'test.sqlite')
   const entry = opts.entry ?? ['--import', 'tsx', 'src/index.ts']
   const proc = spawn(process.execPath, [...entry, ...(opts.args ?? [])], {
-    cwd: join(ROOT, 'server'),
+    cwd: join(opts.root ?? ROOT, 'server'),
     env: {
       ...process.env,
       PORT: String(port),
@@ -114,7 +116,7 @@ export async function startServer(
 }
 
 /** Builds the server bundle (`server/dist/index.mjs`, esbuild), so a suite or a benchmark runs what `pnpm start` runs. */
-export function buildServerBundle(): void {
-  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: join(ROOT, 'server'), stdio: 'inherit' })
+export function buildServerBundle(root = ROOT): void {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: join(root, 'server'), stdio: 'inherit' })
   if (built.status !== 0) throw new Error('server build failed')
 }

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { hash, randomBytes } from 'node:crypto'
 
+/** sha256 of the UTF-8 text, hex. The one-shot `hash` (Node ≥ 20.12): ingest hashes twice per response, and a Hash object each time was ~3 % of its CPU. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
+  return hash('sha256', text, 'hex')
 }
 
 /**

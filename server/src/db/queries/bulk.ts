@@ -67,3 +67,24 @@ export async function bulkInsert(
     at += size
   }
 }
+
+/** A statement whose text never changes, written once per placeholder style (`?` / `$n`). */
+export interface FixedStatement {
+  qmark: string
+  dollar: string
+}
+
+/** The same text in both styles: `?` placeholders numbered `$1…` in order for PostgreSQL. */
+export function fixed(qmarkText: string): FixedStatement {
+  let n = 0
+  return { qmark: qmarkText, dollar: qmarkText.replace(/\?/g, () => `$${++n}`) }
+}
+
+/**
+ * Runs a fixed statement through Kysely's executor (its connection, transaction and the prepared-statement
+ * cache) without building a query: on the ingest path, once per call, the builder's work for a small
+ * upsert cost more CPU than the database's.
+ */
+export async function runFixed<R>(db: Kysely<Database>, stmt: FixedStatement, params: readonly unknown[]): Promise<R[]> {
+  return (await db.executeQuery<R>(CompiledQuery.raw(stmt[styleOf(db)], [...params]))).rows
+}

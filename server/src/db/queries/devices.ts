@@ -1,49 +1,47 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { Database } from '../tables.ts'
 import type { DevicesTable } from '../tables-core.ts'
+import { fixed, runFixed } from './bulk.ts'
 
 export type DeviceRow = Selectable<DevicesTable>
 
-/** Last seen, app version and the outbox size the device reported, on every sync call. */
+const UPSERT_DEVICE = fixed(
+  `insert into devices (id, app_version, last_seen_at, outbox_size, user_id) values (?, ?, ?, ?, ?)
+   on conflict (id) do update set app_version = excluded.app_version, last_seen_at = excluded.last_seen_at,
+   outbox_size = excluded.outbox_size, user_id = coalesce(excluded.user_id, devices.user_id)`,
+)
+
+/**
+ * Last seen, app version and the outbox size the device reported, on every sync call. An anonymous
+ * call from a device a worker once used keeps the worker it was seen with. (Fixed SQL: it runs once
+ * per sync call.)
+ */
 export async function upsertDevice(db: Kysely<Database>, row: DeviceRow): Promise<void> {
-  await db
-    .insertInto('devices')
-    .values(row)
-    .onConflict((oc) =>
-      oc.column('id').doUpdateSet((eb) => ({
-        app_version: eb.ref('excluded.app_version'),
-        last_seen_at: eb.ref('excluded.last_seen_at'),
-        outbox_size: eb.ref('excluded.outbox_size'),
-        // An anonymous call from a device a worker once used keeps the worker it was seen with.
-        user_id: eb.fn.coalesce(eb.ref('excluded.user_id'), eb.ref('devices.user_id')),
-      })),
-    )
-    .execute()
+  await runFixed(db, UPSERT_DEVICE, [row.id, row.app_version, row.last_seen_at, row.outbox_size, row.user_id])
 }
 
-/** Adds to the per-(campaign, device) counters and returns the totals after this batch. */
+const BUMP_DEVICE_CAMPAIGN = fixed(
+  `insert into device_campaigns (campaign_id, device_id, qr_count, total_count, last_seen_at) values (?, ?, ?, ?, ?)
+   on conflict (campaign_id, device_id) do update set qr_count = device_campaigns.qr_count + excluded.qr_count,
+   total_count = device_campaigns.total_count + excluded.total_count, last_seen_at = excluded.last_seen_at
+   returning qr_count`,
+)
+
+/**
+ * Adds to the per-(campaign, device) counters and returns the QR totals after this batch, per
+ * campaign. One statement per campaign (a batch nearly always names one), in campaign order, so two
+ * instances lock the rows in the same order.
+ */
 export async function bumpDeviceCampaigns(
   db: Kysely<Database>,
   rows: { campaign_id: string; device_id: string; qr: number; total: number; at: string }[],
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>()
-  if (rows.length === 0) return out
   const sorted = [...rows].sort((a, b) => (a.campaign_id < b.campaign_id ? -1 : a.campaign_id > b.campaign_id ? 1 : 0))
-  const got = await db
-    .insertInto('device_campaigns')
-    .values(
-      sorted.map((r) => ({ campaign_id: r.campaign_id, device_id: r.device_id, qr_count: r.qr, total_count: r.total, last_seen_at: r.at })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['campaign_id', 'device_id']).doUpdateSet((eb) => ({
-        qr_count: eb('device_campaigns.qr_count', '+', eb.ref('excluded.qr_count')),
-        total_count: eb('device_campaigns.total_count', '+', eb.ref('excluded.total_count')),
-        last_seen_at: eb.ref('excluded.last_seen_at'),
-      })),
-    )
-    .returning(['campaign_id', 'qr_count'])
-    .execute()
-  for (const r of got) out.set(r.campaign_id, Number(r.qr_count))
+  for (const r of sorted) {
+    const [got] = await runFixed<{ qr_count: number }>(db, BUMP_DEVICE_CAMPAIGN, [r.campaign_id, r.device_id, r.qr, r.total, r.at])
+    if (got) out.set(r.campaign_id, Number(got.qr_count))
+  }
   return out
 }
 

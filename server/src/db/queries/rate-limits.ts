@@ -1,9 +1,17 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../tables.ts'
+import { fixed, runFixed } from './bulk.ts'
+
+const HIT = fixed(
+  `insert into rate_limits (bucket, window_start, count) values (?, ?, 1)
+   on conflict (bucket, window_start) do update set count = rate_limits.count + 1 returning count`,
+)
+const PREVIOUS = fixed('select count from rate_limits where bucket = ? and window_start = ?')
 
 /**
  * Counts one hit in (bucket, window) atomically on both dialects, and returns the window's count so far
- * with the count of the previous window (0 when it has none), for the sliding estimate.
+ * with the count of the previous window (0 when it has none), for the sliding estimate. Fixed SQL:
+ * anonymous sync calls pass here once each.
  */
 export async function hitRateLimit(
   db: Kysely<Database>,
@@ -11,18 +19,9 @@ export async function hitRateLimit(
   windowStart: number,
   previousStart: number,
 ): Promise<{ count: number; previous: number }> {
-  const r = await db
-    .insertInto('rate_limits')
-    .values({ bucket, window_start: windowStart, count: 1 })
-    .onConflict((oc) => oc.columns(['bucket', 'window_start']).doUpdateSet((eb) => ({ count: eb('rate_limits.count', '+', 1) })))
-    .returning('count')
-    .executeTakeFirstOrThrow()
-  const prev = await db
-    .selectFrom('rate_limits')
-    .select('count')
-    .where('bucket', '=', bucket)
-    .where('window_start', '=', previousStart)
-    .executeTakeFirst()
+  const [r] = await runFixed<{ count: number }>(db, HIT, [bucket, windowStart])
+  if (!r) throw new Error('rate_limits upsert returned no row')
+  const [prev] = await runFixed<{ count: number }>(db, PREVIOUS, [bucket, previousStart])
   return { count: Number(r.count), previous: Number(prev?.count ?? 0) }
 }
 

@@ -1,9 +1,19 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { Database } from '../tables.ts'
 import type { ResponsesTable } from '../tables-core.ts'
-import { bulkInsert } from './bulk.ts'
+import { bulkInsert, runFixed, styleOf } from './bulk.ts'
 
 export type ResponseRow = Selectable<ResponsesTable>
+
+interface StoredHash {
+  id: string
+  content_hash: string
+  flags: string
+}
+const STORED_HASHES = {
+  qmark: 'select id, content_hash, flags from responses where id in (select value from json_each(?))',
+  dollar: 'select id, content_hash, flags from responses where id = any($1::text[])',
+}
 
 /** What ingest needs to tell a replay from a conflict. */
 export async function findStoredHashes(
@@ -12,7 +22,12 @@ export async function findStoredHashes(
 ): Promise<Map<string, { hash: string; flags: string }>> {
   const out = new Map<string, { hash: string; flags: string }>()
   if (ids.length === 0) return out
-  const rows = await db.selectFrom('responses').select(['id', 'content_hash', 'flags']).where('id', 'in', ids).execute()
+  // One statement text whatever the batch size (an `in (?, ?, …)` list was a new statement per size,
+  // built by the query builder value by value on every sync call): the ids travel as one parameter.
+  const rows =
+    styleOf(db) === 'qmark'
+      ? await runFixed<StoredHash>(db, STORED_HASHES, [JSON.stringify(ids)])
+      : await runFixed<StoredHash>(db, STORED_HASHES, [ids])
   for (const r of rows) out.set(r.id, { hash: r.content_hash, flags: r.flags })
   return out
 }
