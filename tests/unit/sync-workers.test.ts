@@ -5,6 +5,7 @@ import type { MinyiDb, WorkerRow } from '../../client/src/db/index.ts'
 import { Dexie } from '../../client/src/db/index.ts'
 import { SyncEngine } from '../../client/src/sync/engine.ts'
 import { buildExport, countOutbox, saveResponse, saveWorkerItems } from '../../client/src/sync/outbox.ts'
+import { sentCount } from '../../client/src/worker/visits.ts'
 import { databasesPerTest, freshDbName, ManualTimers, makeItem, ScriptedServer } from './sync-helpers.ts'
 
 // One phone, several workers (PRODUCT.md C3): each queued item is stamped with the worker who saved it,
@@ -130,8 +131,28 @@ describe('worker items in the outbox', () => {
     expect(out).toMatchObject({ remaining: 0, held: 0 })
     expect(server.tokens).toEqual(['token-a-new'])
     expect(ids.map((id) => server.rowsFor(id))).toEqual([1, 1, 1])
-    expect(await d.sent.count()).toBe(3)
+    // One sent line for the batch's three questionnaires (same campaign and community), counting three.
+    const sent = await d.sent.toArray()
+    expect(sent.map(sentCount)).toEqual([3])
     expect((await d.workers.get('a'))?.lastSyncAt).toBe(NOW)
+  })
+
+  it('should take out only the acknowledged items when another worker’s held items lie between their ids', async () => {
+    const d = db()
+    const server = new ScriptedServer()
+    await d.workers.bulkPut([worker('a'), worker('b', { token: null })])
+    // Ids are UUIDv7 in saving order: b's item sits between a's first and last in the outbox's key order.
+    const [a1, b1, a2] = [1, 2, 3].map((ms) => makeItem({ channel: 'door', id: uuidv7(NOW + ms) }))
+    if (!a1 || !b1 || !a2) throw new Error('three items')
+    expect([a1.id, b1.id, a2.id]).toEqual([a1.id, b1.id, a2.id].sort())
+    await saveWorkerItems(d, 'a', { response: a1 })
+    await saveWorkerItems(d, 'b', { response: b1 })
+    await saveWorkerItems(d, 'a', { response: a2 })
+    const out = await engine(d, server).flush()
+    expect(out).toMatchObject({ remaining: 1, held: 1 })
+    expect(out.acknowledged.sort()).toEqual([a1.id, a2.id].sort())
+    expect((await d.outbox.toArray()).map((r) => r.id)).toEqual([b1.id])
+    expect((await d.sent.toArray()).map(sentCount)).toEqual([2])
   })
 
   it('should hold the items of a worker whose token is past its expiry by the phone’s clock without asking the server', async () => {

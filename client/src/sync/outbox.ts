@@ -72,6 +72,9 @@ function parseRecord(raw: unknown): OutboxItem {
   return RECORD_SCHEMAS[kind].parse(raw)
 }
 
+/** Connections that have stored (or seen) the first-save mark: their later saves need not read it. */
+const firstSaveSeen = new WeakSet<MinyiDb>()
+
 /**
  * A worker's save (C3): the questionnaire, the visit and the phone's register line in one strict
  * transaction, each queued item stamped with the worker (`owner`) so it is sent only under their token.
@@ -88,7 +91,15 @@ export async function saveWorkerItems(db: MinyiDb, owner: string, save: WorkerSa
   const visit = save.visit === undefined ? null : VisitItemSchema.parse(save.visit)
   const record = save.record === undefined ? null : parseRecord(save.record)
   if (!db.isOpen()) await db.open()
-  const stores = ['outbox', 'visits', 'drafts', 'meta', ...(save.local ? ['cache'] : [])]
+  // Only the stores this save writes; the first-save mark is read until this connection has seen it.
+  const askFirst = !firstSaveSeen.has(db)
+  const stores = [
+    'outbox',
+    ...(save.register ? ['visits'] : []),
+    ...(save.draftKey ? ['drafts'] : []),
+    ...(askFirst ? ['meta'] : []),
+    ...(save.local ? ['cache'] : []),
+  ]
   try {
     return await new Promise<SaveResult>((resolve, reject) => {
       const tx = db.backendDB().transaction(stores, 'readwrite', { durability: 'strict' })
@@ -101,14 +112,19 @@ export async function saveWorkerItems(db: MinyiDb, owner: string, save: WorkerSa
       if (visit) outbox.put({ id: visit.id, queuedAt: now + 0.5, owner, item: visit })
       if (save.register) tx.objectStore('visits').put(save.register)
       if (save.draftKey) tx.objectStore('drafts').delete(save.draftKey)
-      const meta = tx.objectStore('meta')
-      const seen = meta.get(META_FIRST_SAVE_AT)
-      seen.onsuccess = () => {
-        if (seen.result) return
-        first = true
-        meta.put({ key: META_FIRST_SAVE_AT, value: now })
+      if (askFirst) {
+        const meta = tx.objectStore('meta')
+        const seen = meta.get(META_FIRST_SAVE_AT)
+        seen.onsuccess = () => {
+          if (seen.result) return
+          first = true
+          meta.put({ key: META_FIRST_SAVE_AT, value: now })
+        }
       }
-      tx.oncomplete = () => resolve({ first })
+      tx.oncomplete = () => {
+        firstSaveSeen.add(db)
+        resolve({ first })
+      }
       tx.onerror = () => reject(tx.error)
       tx.onabort = () => reject(tx.error ?? new DOMException('aborted', 'AbortError'))
     })

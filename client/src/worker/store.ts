@@ -19,7 +19,7 @@ import {
   unsentOf,
 } from './session.ts'
 import { cachePrefix } from './symposium.ts'
-import { type ProgressLine, progressLines, revisitList } from './visits.ts'
+import { type ProgressLine, progressLines, revisitList, sentCount } from './visits.ts'
 
 /** A worker on this phone, as the sign-in screen lists them. */
 export interface PhoneWorker {
@@ -90,7 +90,7 @@ export const useWorkerStore = defineStore('worker', () => {
       d.sent.where('[owner+sentAt]').between([w.id, 0], [w.id, Number.MAX_SAFE_INTEGER]).toArray(),
       d.attention.filter((r) => r.owner === w.id).toArray(),
     ])
-    counts.value = { queued: queuedRows.length, sent: sentRows.length, attention: attentionRows.length }
+    counts.value = { queued: queuedRows.length, sent: sentRows.reduce((n, r) => n + sentCount(r), 0), attention: attentionRows.length }
     attention.value = attentionRows
     if (c) {
       const server = await cachedProgress(d, w.id, c.id)

@@ -29,6 +29,9 @@ export interface ProgressLine {
   total: number
 }
 
+/** How many items a sent row stands for (rows from before `count` existed: one each). */
+export const sentCount = (row: Pick<SentRow, 'count'>): number => row.count ?? 1
+
 /**
  * Quota progress = server figures + local unsent (C3). A questionnaire sent after the server's figures
  * were fetched is not in them yet, so it counts as local too; one sent before is already in them.
@@ -37,16 +40,16 @@ export interface ProgressLine {
 export function progressLines(
   communityIds: readonly string[],
   server: { fetchedAt: number; value: readonly CommunityProgress[] } | null,
-  sent: readonly Pick<SentRow, 'kind' | 'campaignId' | 'communityId' | 'sentAt'>[],
+  sent: readonly Pick<SentRow, 'kind' | 'campaignId' | 'communityId' | 'sentAt' | 'count'>[],
   queued: readonly Pick<OutboxRow, 'item'>[],
   campaignId: string,
   quotas: Record<string, number> = {},
 ): ProgressLine[] {
   const byId = new Map(server?.value.map((p) => [p.communityId, p]))
   const local = new Map<string, number>()
-  const add = (id: string) => local.set(id, (local.get(id) ?? 0) + 1)
+  const add = (id: string, n = 1) => local.set(id, (local.get(id) ?? 0) + n)
   for (const s of sent)
-    if (s.kind === 'response' && s.campaignId === campaignId && (!server || s.sentAt >= server.fetchedAt)) add(s.communityId)
+    if (s.kind === 'response' && s.campaignId === campaignId && (!server || s.sentAt >= server.fetchedAt)) add(s.communityId, sentCount(s))
   for (const q of queued) if (q.item.kind === 'response' && q.item.campaignId === campaignId) add(q.item.communityId)
   return communityIds.map((id) => {
     const p = byId.get(id)
