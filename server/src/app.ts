@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.ts'
 import { linkRoutes } from './routes/links.ts'
 import { openApiRoutes } from './routes/openapi.ts'
 import { orgUnitRoutes } from './routes/org-units.ts'
+import { retentionRoutes } from './routes/retention.ts'
 import { staffRoutes } from './routes/staff.ts'
 import { syncRoutes } from './routes/sync.ts'
 import { tokenRoutes } from './routes/tokens.ts'
@@ -68,6 +69,7 @@ export function createApp({ env, db, now = () => new Date() }: AppDeps) {
     .route('/tokens', tokenRoutes(deps))
     .route('/audit', auditRoutes(deps))
     .route('/campaigns', campaignRoutes(deps))
+    .route('/campaigns', retentionRoutes(deps))
     .route('/org-units', orgUnitRoutes(deps))
     .route('/links', linkRoutes(deps))
     .route('/sync', syncRoutes(deps))

@@ -6,6 +6,7 @@ import { ensureAdmin } from './services/auth.ts'
 import { firstResidentToken, seedDemo } from './services/demo/index.ts'
 import { serverKeys } from './services/keys.ts'
 import { upgradeWithKeys } from './services/upgrade.ts'
+import { startRetentionJob } from './services/retention/index.ts'
 
 const env = loadEnv()
 const db = await openDb({ databaseUrl: env.DATABASE_URL, sqlitePath: env.SQLITE_PATH, poolSize: env.PG_POOL_SIZE })
@@ -19,6 +20,8 @@ await ensureAdmin(db, env, (line) => console.log(line))
 if (env.demo) await seedDemo({ env, db, now: () => new Date() })
 const app = createApp({ env, db })
 const residentToken = await firstResidentToken({ env, db, now: () => new Date() })
+// Issue 15: deletes raw material whose retention ended, now and daily; of several instances one works (a lease in the database).
+const retention = startRetentionJob({ env, db, now: () => new Date() }, (line) => console.log(line))
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   const base = env.PUBLIC_URL?.replace(/\/$/, '') ?? `http://localhost:${info.port}`
   console.log(`minyi listening on http://localhost:${info.port}/ (${db.dialect})`)
@@ -27,5 +30,8 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
 })
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => server.close(() => db.close().then(() => process.exit(0))))
+  process.on(signal, () => {
+    retention.stop()
+    server.close(() => db.close().then(() => process.exit(0)))
+  })
 }

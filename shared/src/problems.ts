@@ -63,6 +63,11 @@ export const PROBLEMS = {
     zh: '住户标识不正确（门牌号须在手机上加密后发送）',
     en: 'The household key is not the device-made hash of the door number',
   },
+  campaign_data_deleted: {
+    status: 410,
+    zh: '该调查活动已结束，原始数据已按保存期限删除，不再接收提交',
+    en: 'The campaign is over and its raw data was deleted at the end of its retention period; nothing more is accepted',
+  },
   invalid_outcome: {
     status: 400,
     zh: '走访结果不正确',

@@ -1,4 +1,5 @@
 import { presetScale } from './method/scales.ts'
+import { DEFAULT_RETENTION_MONTHS } from './schemas/campaign.ts'
 import type { I18nText } from './schemas/common.ts'
 import {
   type QuestionnaireContent,
@@ -109,8 +110,30 @@ const templateInput: QuestionnaireContentInput = {
 
 export const TEMPLATE_QUESTIONNAIRE: QuestionnaireContent = QuestionnaireContentSchema.parse(templateInput)
 
-/** Shown on one screen before the first question and on every QR poster (C1). */
-export const PRIVACY_NOTICE: I18nText = t(
-  '本问卷用于区财政局对社区党组织服务群众专项经费的绩效评价。问卷不记录姓名、电话、门牌号等个人信息；答卷仅用于统计，评价结束后保存三年后删除。',
-  'This survey serves the district’s performance evaluation of the community service fund. It records no name, phone number or door number; answers are used only for statistics and deleted three years after the evaluation.',
-)
+const ZH_NUMBERS = ['零', '一', '两', '三', '四', '五', '六', '七', '八', '九', '十']
+const EN_NUMBERS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten']
+
+/** A retention period in words: whole years as years (三年 / three years), otherwise months (18个月 / 18 months). */
+export function retentionWords(months: number): I18nText {
+  if (months % 12 === 0) {
+    const y = months / 12
+    return { zh: `${ZH_NUMBERS[y] ?? y}年`, en: `${EN_NUMBERS[y] ?? y} year${y === 1 ? '' : 's'}` }
+  }
+  return { zh: `${months}个月`, en: `${months} month${months === 1 ? '' : 's'}` }
+}
+
+/**
+ * Shown on one screen before the first question and on every QR poster (C1). The retention sentence
+ * is made from the campaign's retention period (issue 15), so the notice never promises what is not
+ * configured; the deletion job keeps it.
+ */
+export function privacyNotice(retentionMonths: number): I18nText {
+  const w = retentionWords(retentionMonths)
+  return t(
+    `本问卷用于区财政局对社区党组织服务群众专项经费的绩效评价。问卷不记录姓名、电话、门牌号等个人信息；答卷仅用于统计，评价结束后保存${w.zh}后删除。`,
+    `This survey serves the district’s performance evaluation of the community service fund. It records no name, phone number or door number; answers are used only for statistics and deleted ${w.en} after the evaluation.`,
+  )
+}
+
+/** The notice of a campaign with the default retention (three years): the fallback of pages that have no campaign's own. */
+export const PRIVACY_NOTICE: I18nText = privacyNotice(DEFAULT_RETENTION_MONTHS)

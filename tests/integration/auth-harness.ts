@@ -38,6 +38,8 @@ export interface CallOptions {
 export interface Harness {
   app: ReturnType<typeof createApp>
   db: Db
+  /** PostgreSQL's URL (a second instance opens it too); undefined on SQLite. */
+  databaseUrl: string | undefined
   env: Env
   deps: Deps
   clock: { now: () => Date; advance: (ms: number) => void }
@@ -51,10 +53,14 @@ export interface Harness {
 export const TEST_KEY_DIR = mkdtempSync(join(tmpdir(), 'minyi-keys-'))
 
 /** The whole app in-process on a fresh database of `dialect`, with the first admin created and a movable clock. */
-export async function startApp(dialect: DialectName, envSource: Record<string, string> = {}): Promise<Harness> {
+export async function startApp(
+  dialect: DialectName,
+  envSource: Record<string, string> = {},
+  opts: { sqlitePath?: string } = {},
+): Promise<Harness> {
   const pg = dialect === 'postgres' ? await createTestDatabase('minyi_auth') : null
   const env = loadEnv({ ADMIN_PASSWORD, CLIENT_DIST: '/nonexistent', LOG_LEVEL: 'silent', KEY_DIR: TEST_KEY_DIR, ...envSource }, [])
-  const db = await openDb({ databaseUrl: pg?.url, sqlitePath: ':memory:', poolSize: 4 })
+  const db = await openDb({ databaseUrl: pg?.url, sqlitePath: opts.sqlitePath ?? ':memory:', poolSize: 4 })
   let t = T0
   const clock = {
     now: () => new Date(t),
@@ -89,6 +95,7 @@ export async function startApp(dialect: DialectName, envSource: Record<string, s
   return {
     app,
     db,
+    databaseUrl: pg?.url,
     env,
     deps,
     clock,

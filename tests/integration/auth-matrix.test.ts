@@ -66,6 +66,9 @@ const ACCESS: Row[] = [
   ['GET /api/v1/campaigns/:id/log/verify',                         401,    403,    ok,     ok,     ok],
   ['GET /api/v1/campaigns/:id/responses',                          401,    403,    ok,     ok,     403],
   ['PATCH /api/v1/campaigns/:id/responses/:responseId/review',     401,    403,    ok,     ok,     403],
+  // Retention (issue 15): the dry run and "delete now" of a campaign's raw material, admins only.
+  ['GET /api/v1/campaigns/:id/retention',                          401,    403,    403,    ok,     403],
+  ['POST /api/v1/campaigns/:id/retention/delete',                  401,    403,    403,    ok,     403],
   ['GET /api/v1/campaigns/:id/conflicts',                          401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/comments',                           401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/symposiums',                         401,    403,    ok,     ok,     403],

@@ -49,6 +49,10 @@ export interface CampaignsTable {
   household_salt: string
   created_at: string
   updated_at: string
+  /** Months after `closes_at` that raw material is kept (migration 0013; default 36). */
+  retention_months: number
+  /** When the retention deletion claimed the campaign (null: raw material still kept). */
+  raw_deleted_at: string | null
 }
 
 export interface CampaignCommunitiesTable {

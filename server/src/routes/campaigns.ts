@@ -68,9 +68,23 @@ export function campaignRoutes(deps: Deps) {
       .patch('/:id', SETUP, async (c) => {
         const id = param(c, 'id')
         const before = await getCampaignDetail(deps, id)
-        await patchCampaign(deps, id, await readJson(c, CampaignPatch, 'setup'))
+        const patch = await readJson(c, CampaignPatch, 'setup')
+        await patchCampaign(deps, id, patch)
         const after = await getCampaignDetail(deps, id)
-        await audit(deps, currentStaff(c), 'campaign.update', { type: 'campaign', id, campaignId: id }, before, after)
+        const target = { type: 'campaign', id, campaignId: id }
+        await audit(deps, currentStaff(c), 'campaign.update', target, before, after)
+        // Issue 15: who changed the retention period, and why (required once answers have arrived).
+        if (before.retentionMonths !== after.retentionMonths) {
+          const reason = patch.retentionReason ?? null
+          await audit(
+            deps,
+            currentStaff(c),
+            'campaign.retention',
+            target,
+            { months: before.retentionMonths },
+            { months: after.retentionMonths, reason },
+          )
+        }
         return c.json(after, 200)
       })
       // The questionnaire draft; publishing freezes it as the next immutable version.

@@ -4,8 +4,9 @@ import {
   type CampaignDetail,
   type CampaignPatch,
   type CampaignSummary,
+  DEFAULT_RETENTION_MONTHS,
   IndicatorConfig,
-  PRIVACY_NOTICE,
+  privacyNotice,
   type QuestionnaireContent,
   TEMPLATE_QUESTIONNAIRE,
 } from '@minyi/shared'
@@ -34,6 +35,7 @@ import { randomToken } from './hashing.ts'
 import { ensureLinks } from './links.ts'
 import { withConfigCheck } from './method-errors.ts'
 import { draftOf, versionOut } from './questionnaires.ts'
+import { checkRetentionChange, retentionEndsAt } from './retention/index.ts'
 
 // Campaigns: the list, the detail staff see, creating one (with its questionnaire draft and QR links)
 // and changing its settings. The questionnaire is in questionnaires.ts, the QR links in links.ts.
@@ -61,7 +63,10 @@ function campaignDetail(ctx: CampaignContext, now: Date): CampaignDetail & { hou
     questionnaireId: row.questionnaire_id,
     communities: [...ctx.communities.values()].map(communityOut),
     questionnaire: versionOut(ctx),
-    privacyNotice: PRIVACY_NOTICE,
+    privacyNotice: privacyNotice(Number(row.retention_months)),
+    retentionMonths: Number(row.retention_months),
+    retentionEndsAt: retentionEndsAt(row),
+    rawDeletedAt: row.raw_deleted_at,
     householdSalt: row.household_salt,
   }
 }
@@ -88,7 +93,10 @@ function checkWindow(opensAt: string, closesAt: string): void {
 const iso = (s: string) => new Date(s).toISOString()
 
 /** Creates a campaign with its questionnaire draft (the template, or a copy of another campaign's) and its QR links. */
-export async function createCampaign(deps: Deps, input: CampaignCreate): Promise<string> {
+export async function createCampaign(
+  deps: Deps,
+  input: Omit<CampaignCreate, 'retentionMonths'> & { retentionMonths?: number },
+): Promise<string> {
   const communityIds = [...new Set(input.communityIds)]
   const quotas = input.quotas ?? {}
   checkWindow(input.opensAt, input.closesAt)
@@ -120,6 +128,8 @@ export async function createCampaign(deps: Deps, input: CampaignCreate): Promise
       household_salt: randomToken(24),
       created_at: at,
       updated_at: at,
+      retention_months: input.retentionMonths ?? DEFAULT_RETENTION_MONTHS,
+      raw_deleted_at: null,
     })
     await replaceCampaignCommunities(
       trx,
@@ -148,9 +158,11 @@ export async function patchCampaign(deps: Deps, id: string, patch: CampaignPatch
     const questions = ctx.latest?.questions ?? (await draftOf(deps, ctx)).questions
     withConfigCheck(() => assertConfigFits(config, questions))
   }
+  const retentionMonths = await checkRetentionChange(deps, ctx, patch)
   const at = deps.now().toISOString()
   await inTransaction(deps.db, async (trx) => {
     await updateCampaign(trx, id, {
+      ...(retentionMonths !== undefined ? { retention_months: retentionMonths } : {}),
       ...(patch.title !== undefined ? { title: patch.title } : {}),
       ...(patch.description !== undefined ? { description: patch.description } : {}),
       opens_at: iso(opensAt),

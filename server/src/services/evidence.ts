@@ -16,6 +16,7 @@ import { ProblemError } from '../http/problem.ts'
 import type { Deps } from './deps.ts'
 import { canonicalJson, sha256Hex } from './hashing.ts'
 import { type ServerKeys, serverKeys, signText, verifyText } from './keys.ts'
+import { deletedRanges } from './retention/index.ts'
 
 /**
  * The columns of a `responses` row that the content hash covers: what the device sent, normalised
@@ -145,6 +146,9 @@ export async function verifyChain(
   const keys = serverKeys(deps.env)
   // The reported length is the whole log's, also on a failure, so the reviewer sees how much follows.
   const length = await countEvidence(db, campaignId)
+  // Issue 15: responses of these ranges were deleted when retention ended; their links are still checked.
+  const retentionDeleted = await deletedRanges(db, campaignId)
+  const deleted = (seq: number) => retentionDeleted.some((r) => seq >= r.fromSeq && seq <= r.toSeq)
   const head = headOf(keys, campaignId, await getEvidenceHead(db, campaignId))
   const signature = signatureState(keys, head)
   const publishedCheck = published ? { ...published, matches: (await entryHash(db, campaignId, published.seq)) === published.hash } : null
@@ -155,6 +159,7 @@ export async function verifyChain(
     signature,
     head,
     published: publishedCheck,
+    ...(retentionDeleted.length > 0 ? { retentionDeleted } : {}),
   })
   let prev = GENESIS
   let expected = 1
@@ -162,7 +167,12 @@ export async function verifyChain(
     const page = await pageEvidence(db, campaignId, expected - 1, 2000)
     for (const e of page) {
       const seq = Number(e.seq)
-      if (seq !== expected || e.prev_hash !== prev || chainHash(prev, seq, e.response_id, e.content_hash) !== e.hash || !contentMatches(e))
+      if (
+        seq !== expected ||
+        e.prev_hash !== prev ||
+        chainHash(prev, seq, e.response_id, e.content_hash) !== e.hash ||
+        (deleted(seq) ? e.r_id !== null : !contentMatches(e))
+      )
         return verdict(Math.min(seq, expected))
       prev = e.hash
       expected++

@@ -55,6 +55,8 @@ export async function indicatorFromAggregates(deps: Deps, campaignId: string): P
  */
 export async function recomputeIndicator(deps: Deps, campaignId: string, pageSize = 5000): Promise<Indicator> {
   const ctx = await contextWithVersion(deps, campaignId)
+  // Issue 15: the raw rows are gone; the kept aggregates are the record (GET …/indicator without recompute).
+  if (ctx.row.raw_deleted_at) throw new ProblemError('campaign_data_deleted')
   const questionnaires = [...ctx.versions.values()].map((v) => ({ version: v.version, questions: v.questions }))
   const tally = emptyTally()
   let after = ''

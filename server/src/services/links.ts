@@ -1,4 +1,4 @@
-import { type CampaignLink, type Channel, type LinkResolution, PRIVACY_NOTICE } from '@minyi/shared'
+import { type CampaignLink, type Channel, type LinkResolution, privacyNotice } from '@minyi/shared'
 import { getLinkToken, insertLinkTokens, listLinkTokens } from '../db/queries/campaigns.ts'
 import { ProblemError } from '../http/problem.ts'
 import { campaignStatus, communityOut, loadCampaignContext, requireContext } from './campaign-context.ts'
@@ -61,7 +61,7 @@ export async function resolveLink(deps: Deps, token: string): Promise<LinkResolu
       closesAt: row.closes_at,
       publishedAt: row.published_at,
       questionnaire: versionOut(ctx),
-      privacyNotice: PRIVACY_NOTICE,
+      privacyNotice: privacyNotice(Number(row.retention_months)),
       communities: [communityOut(community)],
     },
     communityId: link.community_id,

@@ -1,4 +1,4 @@
-import { CampaignInput, IndicatorConfig } from './campaign.ts'
+import { CampaignInput, IndicatorConfig, RetentionMonths } from './campaign.ts'
 import { Id, Instant } from './common.ts'
 import { OrgKind } from './org.ts'
 import { QuestionnaireContent } from './questionnaire.ts'
@@ -20,6 +20,9 @@ export const CampaignPatch = z.object({
   communityIds: z.array(Id).min(1).optional(),
   quotas: z.record(z.string(), z.number().int().min(0)).optional(),
   indicatorConfig: IndicatorConfig.optional(),
+  retentionMonths: RetentionMonths.optional(),
+  /** Required to change `retentionMonths` once answers have arrived; kept in the audit log. */
+  retentionReason: z.string().trim().min(1).max(500).optional(),
 })
 export type CampaignPatch = z.infer<typeof CampaignPatch>
 export type CampaignPatchInput = z.input<typeof CampaignPatch>

@@ -84,6 +84,11 @@ export const Campaign = z.object({
 })
 export type Campaign = z.infer<typeof Campaign>
 
+/** Issue 15: raw material is kept this many months after the campaign closes, unless set otherwise ("三年"). */
+export const DEFAULT_RETENTION_MONTHS = 36
+/** At most ten years; at least one month. */
+export const RetentionMonths = z.number().int().min(1).max(120)
+
 /** Body of campaign create/update by an evaluator. */
 export const CampaignInput = z.object({
   title: z.string().min(1).max(200),
@@ -93,6 +98,7 @@ export const CampaignInput = z.object({
   communityIds: z.array(Id).min(1),
   quotas: z.record(z.string(), z.number().int().min(0)).default({}),
   indicatorConfig: IndicatorConfig.default(IndicatorConfig.parse({})),
+  retentionMonths: RetentionMonths.default(DEFAULT_RETENTION_MONTHS),
 })
 export type CampaignInput = z.input<typeof CampaignInput>
 
@@ -105,6 +111,10 @@ export const CampaignDetail = Campaign.omit({ communityIds: true }).extend({
   communities: z.array(Community),
   questionnaire: QuestionnaireVersion.nullable(),
   privacyNotice: I18nText.optional(),
+  /** Issue 15: months kept after closing, the day raw material is deleted, and when it was (null: kept). */
+  retentionMonths: RetentionMonths.optional(),
+  retentionEndsAt: Instant.optional(),
+  rawDeletedAt: Instant.nullable().optional(),
 })
 export type CampaignDetail = z.infer<typeof CampaignDetail>
 

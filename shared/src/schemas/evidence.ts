@@ -58,5 +58,11 @@ export const ChainVerdict = z.object({
   head: EvidenceHead.nullable(),
   /** The published head given in the query, and whether the chain still has it. */
   published: z.object({ seq: z.number().int(), hash: Hex64, matches: z.boolean() }).nullable(),
+  /**
+   * Issue 15: ranges whose responses were deleted when the campaign's retention ended. Their links are
+   * still checked (each hash from the previous one, up to the signed head); only the deleted contents
+   * can no longer be, and they must really be gone.
+   */
+  retentionDeleted: z.array(z.object({ fromSeq: z.number().int(), toSeq: z.number().int(), deletedAt: z.string() })).optional(),
 })
 export type ChainVerdict = z.infer<typeof ChainVerdict>

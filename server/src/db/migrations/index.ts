@@ -11,6 +11,7 @@ import { paperSerialMigration } from './0009-paper-serial.ts'
 import { ledgerMigration } from './0010-ledger.ts'
 import { auditLogMigration } from './0011-audit-log.ts'
 import { signedHeadsMigration } from './0012-signed-heads.ts'
+import { retentionMigration } from './0013-retention.ts'
 
 /** Ordered by name; forward-only. Add a new numbered file for every change of a persisted shape. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010-ledger': ledgerMigration,
   '0011-audit-log': auditLogMigration,
   '0012-signed-heads': signedHeadsMigration,
+  '0013-retention': retentionMigration,
 }

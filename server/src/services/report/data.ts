@@ -1,9 +1,11 @@
 import type { I18nText, Indicator, LedgerSummary } from '@minyi/shared/schemas'
 import { pageCampaignResponses } from '../../db/queries/responses.ts'
 import { countSheets, listSymposiums } from '../../db/queries/symposiums.ts'
+import type { Q } from '../../db/tx.ts'
 import { storedAnswers } from '../answers.ts'
 import type { Deps } from '../deps.ts'
 import { contextWithVersion, indicatorFromAggregates } from '../indicator.ts'
+import { keptCounts } from '../retention/index.ts'
 import { campaignLedger, ledgerSummary } from '../symposiums/index.ts'
 import type { Block, Docx, Numbering } from './style.ts'
 import { type Words, wordsFor } from './words.ts'
@@ -61,12 +63,10 @@ export async function loadReportData(deps: Deps, campaignId: string, lang: 'zh' 
     listSymposiums(deps.db.db, campaignId),
     ledgerSummary(deps, campaignId),
     campaignLedger(deps, campaignId),
-    scanAnswers(deps, ctx, lang),
+    // After the retention deletion the raw answers are gone; the counts taken then stand in for them.
+    keptCounts(deps, campaignId).then((kept) => kept ?? countAnswers(deps.db.db, ctx)),
   ])
-  const sheets = await countSheets(
-    deps.db.db,
-    symposiumRows.map((s) => s.id),
-  )
+  const sheets = new Map(Object.entries(scan.sheets))
   const symposiums = symposiumRows.map((s) => ({
     title: s.title,
     date: s.date,
@@ -87,7 +87,7 @@ export async function loadReportData(deps: Deps, campaignId: string, lang: 'zh' 
     title: (id) => titles.get(id) ?? id,
     symposiums,
     ledger,
-    choices: scan.choices,
+    choices: choicesOf(ctx, scan, lang),
     comments: scan.comments,
     generatedAt: deps.now(),
   }
@@ -107,28 +107,39 @@ export function textIn(t: I18nText, lang: 'zh' | 'en'): string {
 }
 
 /**
- * One pass over the stored answers for what the kept aggregates do not hold: the picks of each
- * multiple-choice question of the current version (the areas residents most want improved) and how
- * many questionnaires carry a written comment. Counts only, never the comments' text. Test answers
- * and channels the indicator does not pool are left out; each answer counts as its own version shows it.
+ * What the report reads from the raw answers, as counts: the picks of each multiple-choice question of
+ * the current version (the areas residents most want improved), how many questionnaires carry a written
+ * comment (never the text), and rating sheets per symposium. When a campaign's retention ends these
+ * counts are kept (`retention_deletions.kept_json`), so the report comes out the same afterwards.
  */
-async function scanAnswers(deps: Deps, ctx: ReportData['ctx'], lang: 'zh' | 'en'): Promise<{ choices: ChoiceCounts[]; comments: number }> {
+export interface KeptCounts {
+  picks: Record<string, { base: number; n: Record<string, number> }>
+  comments: number
+  sheets: Record<string, number>
+}
+
+/**
+ * One pass over the stored answers (through `db`: the deletion's own transaction, or the database).
+ * Test answers and channels the indicator does not pool are left out; each answer counts as its own
+ * version shows it.
+ */
+export async function countAnswers(db: Q, ctx: ReportData['ctx']): Promise<KeptCounts> {
   const multiple = ctx.latest.questions.flatMap((q) => (q.type === 'multiple' ? [q] : []))
-  const picks = new Map(multiple.map((q) => [q.id, { base: 0, n: new Map<string, number>() }]))
+  const picks: KeptCounts['picks'] = Object.fromEntries(multiple.map((q) => [q.id, { base: 0, n: {} }]))
   const textIds = new Set(ctx.latest.questions.filter((q) => q.type === 'text' || q.type === 'longtext').map((q) => q.id))
   const pooled = new Set<string>(ctx.config.channels)
   let comments = 0
   let after = ''
   for (;;) {
-    const page = await pageCampaignResponses(deps.db.db, ctx.row.id, after, PAGE)
+    const page = await pageCampaignResponses(db, ctx.row.id, after, PAGE)
     for (const r of page) {
       if (r.exclusion === 'test' || !pooled.has(r.channel)) continue
       const answers = storedAnswers(ctx, r)
-      for (const [id, p] of picks) {
+      for (const [id, p] of Object.entries(picks)) {
         const v = answers[id]
         if (!Array.isArray(v) || v.length === 0) continue
         p.base++
-        for (const x of v) p.n.set(String(x), (p.n.get(String(x)) ?? 0) + 1)
+        for (const x of v) p.n[String(x)] = (p.n[String(x)] ?? 0) + 1
       }
       for (const id of textIds) {
         const v = answers[id]
@@ -141,15 +152,22 @@ async function scanAnswers(deps: Deps, ctx: ReportData['ctx'], lang: 'zh' | 'en'
     if (page.length < PAGE) break
     after = page[page.length - 1]?.id ?? after
   }
-  const choices = multiple.map((q) => {
-    const p = picks.get(q.id)
+  const symposiumIds = (await listSymposiums(db, ctx.row.id)).map((s) => s.id)
+  const sheets = Object.fromEntries(await countSheets(db, symposiumIds))
+  return { picks, comments, sheets }
+}
+
+/** The counts in the report's words: each multiple-choice question's picks, most picked first. */
+function choicesOf(ctx: ReportData['ctx'], kept: KeptCounts, lang: 'zh' | 'en'): ChoiceCounts[] {
+  return ctx.latest.questions.flatMap((q) => {
+    if (q.type !== 'multiple') return []
+    const p = kept.picks[q.id]
     const label = new Map(q.options.map((o) => [o.value, textIn(o.label, lang)]))
-    const counts: [string, number][] = [...(p?.n ?? new Map<string, number>())]
+    const counts: [string, number][] = Object.entries(p?.n ?? {})
       .map(([v, n]): [string, number] => [label.get(v) ?? v, n])
       .sort((a, b) => b[1] - a[1])
-    return { questionId: q.id, title: textIn(q.title, lang), base: p?.base ?? 0, counts }
+    return [{ questionId: q.id, title: textIn(q.title, lang), base: p?.base ?? 0, counts }]
   })
-  return { choices, comments }
 }
 
 /** One section of the document: its blocks, written from the data read once. */

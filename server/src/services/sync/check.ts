@@ -26,5 +26,8 @@ export function checkItem(
   const kind = kindNamed(p.kind)
   // Unreachable: only a registered kind parses an item.
   if (!kind) return rejected(p.id, 'unknown_kind')
-  return kind.check(p, contexts.get(p.campaignId), principal, opts)
+  const ctx = contexts.get(p.campaignId)
+  // Issue 15: after the retention deletion nothing raw is stored for the campaign again.
+  if (ctx?.row.raw_deleted_at) return rejected(p.id, 'campaign_data_deleted')
+  return kind.check(p, ctx, principal, opts)
 }
