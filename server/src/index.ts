@@ -5,8 +5,8 @@ import { loadEnv } from './env.ts'
 import { ensureAdmin } from './services/auth.ts'
 import { firstResidentToken, seedDemo } from './services/demo/index.ts'
 import { serverKeys } from './services/keys.ts'
-import { upgradeWithKeys } from './services/upgrade.ts'
 import { startRetentionJob } from './services/retention/index.ts'
+import { upgradeWithKeys } from './services/upgrade.ts'
 
 const env = loadEnv()
 const db = await openDb({ databaseUrl: env.DATABASE_URL, sqlitePath: env.SQLITE_PATH, poolSize: env.PG_POOL_SIZE })
