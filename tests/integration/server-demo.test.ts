@@ -1,6 +1,6 @@
 import { TEMPLATE_QUESTIONNAIRE } from '@minyi/shared'
 import { reportParagraph } from '@minyi/shared/method'
-import { CampaignDetail, CampaignSummary, Indicator, SymposiumSummary } from '@minyi/shared/schemas'
+import { CampaignDetail, CampaignSummary, Indicator, LedgerEntry, PublicRemarks, SymposiumSummary } from '@minyi/shared/schemas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedDemo } from '../../server/src/services/demo/index.ts'
 import { demoSample, type SampleInput } from '../../server/src/services/demo/sample.ts'
@@ -138,6 +138,22 @@ describe.each(DIALECTS)('the demo seed on $dialect', ({ dialect, skip }) => {
     expect(s?.sheets).toBe(18)
     expect(s?.remarks).toBeGreaterThan(0)
     expect(s?.url).toMatch(/\/s\/[0-9A-Za-z]{16,}$/)
+
+    // Its 整改台账, kept through sync: remarks recorded 待办, moved on by follow_up items after the meeting.
+    const ledger = LedgerEntry.array().parse((await h.call('GET', `/api/v1/campaigns/${previous.id}/ledger`, { token: admin })).body)
+    expect(ledger).toHaveLength(s?.remarks ?? 0)
+    const done = ledger.filter((e) => e.followUp?.status === 'done')
+    expect(done.length).toBeGreaterThan(0)
+    for (const e of done) {
+      expect(e.history.map((c) => `${c.from}→${c.to}`)).toEqual(['null→todo', 'todo→in_progress', 'in_progress→done'])
+      expect(e.history.every((c) => c.changedAt > `${e.symposiumDate}T00`)).toBe(true)
+      expect(e.public).toBe(true)
+    }
+    expect(ledger.filter((e) => e.followUp?.status === 'in_progress').length).toBeGreaterThan(0)
+    expect(ledger.filter((e) => e.public).length).toBe(done.length)
+    // …and what was done is on the community's public page.
+    const page = PublicRemarks.parse((await h.call('GET', `/api/v1/links/${s?.url?.split('/').pop()}/remarks`)).body)
+    expect(page.remarks.map((r) => r.status)).toEqual(done.map(() => 'done'))
   })
 
   it.skipIf(skip)('should carry zh-CN comments that can be searched', async () => {

@@ -23,11 +23,15 @@ export interface SymposiumHeader {
   attendees: Record<AttendeeCategory, number>
 }
 
+/**
+ * The phone's copy as a plain object: the screens hand in Vue's reactive proxies, which IndexedDB
+ * cannot store (DataCloneError), so the copy is made of plain data first.
+ */
 const local = (workerId: string, value: LocalSymposium, at: Date): CacheRow => ({
   key: cacheKey(workerId, value.symposium.id),
   kind: 'symposium',
   fetchedAt: at.getTime(),
-  value,
+  value: JSON.parse(JSON.stringify(value)) as LocalSymposium,
 })
 
 /** A new symposium: its record (remarks come as their own items) and the phone's copy. */

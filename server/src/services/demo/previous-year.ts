@@ -9,7 +9,7 @@ import { randomToken } from '../hashing.ts'
 import { publishQuestionnaire } from '../questionnaires.ts'
 import { reviewResponse } from '../reviews.ts'
 import { createStaff } from '../staff.ts'
-import { symposiumLink } from '../symposiums/index.ts'
+import { setPublic, symposiumLink } from '../symposiums/index.ts'
 import { demoSample } from './sample.ts'
 import { dated, sendBatches } from './send.ts'
 import { WORKERS } from './texts.ts'
@@ -96,5 +96,7 @@ export async function seedPreviousYear(deps: Deps, year: number, communityIds: s
   const reviewed = dated(deps, sample.exclusion.at)
   for (const id of sample.exclusion.ids)
     await reviewResponse(reviewed, campaignId, id, admin?.id ?? null, { action: 'exclude', reason: sample.exclusion.reason })
+  // What was done is shown on the community's public page.
+  if (admin) for (const id of sample.published.remarkIds) await setPublic(dated(deps, sample.published.at), campaignId, id, true, admin.id)
   return campaignId
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import type { Question, Remark, ResponseItemInput, SymposiumItem, VisitItemInput } from '@minyi/shared/schemas'
+import type { FollowUpItem, Question, Remark, ResponseItemInput, SymposiumItem, VisitItemInput } from '@minyi/shared/schemas'
 import { shanghaiDay, shanghaiMidnight } from '@minyi/shared/time'
 import { hex, int, logNormal, type Random, rng, shuffle, uuidv7At, weighted } from './random.ts'
 import { answer, Decks, type Respondent } from './respondents.ts'
@@ -55,7 +55,7 @@ export interface DemoBatch {
   at: number
   sender: Sender
   deviceId: string
-  items: (ResponseItemInput | SymposiumItem | VisitItemInput)[]
+  items: (ResponseItemInput | SymposiumItem | VisitItemInput | FollowUpItem)[]
   /** The id of an item that must be stored before this batch is sent (a symposium before its sheets). */
   after?: string
 }
@@ -64,6 +64,8 @@ interface DemoSample {
   /** In order of arrival. */
   batches: DemoBatch[]
   symposium: { id: string; linkAt: number }
+  /** Remarks staff show on the community's public page once done, and when they marked them. */
+  published: { at: number; remarkIds: string[] }
   /** An evaluator's review after fieldwork: the ballot-stuffing phone's surplus answers excluded. */
   exclusion: { at: number; ids: string[]; reason: string }
 }
@@ -79,22 +81,43 @@ const HOURS = { 7: 2, 8: 3, 9: 4, 10: 4, 11: 4, 12: 6, 13: 5, 14: 3, 15: 3, 16: 
 
 /**
  * The symposium's remarks as the recorder sends them with the symposium (the schema's `remarks`),
- * each with its follow-up as it stood at the end of the year. Where the follow-up ledger's later
- * changes (who moved a remark to 已办结, when, with what note) become sync items of their own, they
- * belong here, dated after the meeting.
+ * every follow-up 待办 at first; and the ledger's later changes (整改中, then 已办结 with a note), each
+ * its own `follow_up` item dated after the meeting, so the year ends with each remark where
+ * texts.ts says it stood.
  */
-function symposiumRemarks(random: Random, meeting: number): Remark[] {
-  return REMARKS.map((r, i) => ({
-    id: uuidv7At(meeting + (10 + 6 * i) * MINUTE, random),
-    speakerCategory: r.speaker,
-    kind: r.kind,
-    text: r.text,
-    followUp: r.followUp && {
+function symposiumRemarks(random: Random, meeting: number, campaignId: string) {
+  const remarks: Remark[] = []
+  const changes: { at: number; item: FollowUpItem }[] = []
+  REMARKS.forEach((r, i) => {
+    const id = uuidv7At(meeting + (10 + 6 * i) * MINUTE, random)
+    const followUp = r.followUp && {
       owner: r.followUp.owner,
       dueDate: shanghaiDay(meeting + r.followUp.dueInDays * DAY),
-      status: r.followUp.status,
-    },
-  }))
+    }
+    remarks.push({ id, speakerCategory: r.speaker, kind: r.kind, text: r.text, followUp: followUp && { ...followUp, status: 'todo' } })
+    if (!followUp || !r.followUp || r.followUp.status === 'todo') return
+    const steps: { status: 'in_progress' | 'done'; days: number; note: string }[] = [
+      { status: 'in_progress', days: Math.min(3, r.followUp.dueInDays / 3), note: '已交办责任人，正在落实' },
+    ]
+    if (r.followUp.status === 'done') steps.push({ status: 'done', days: r.followUp.dueInDays * 0.8, note: '已办结，已向提出意见的居民反馈' })
+    let base = id
+    for (const step of steps) {
+      const at = shanghaiMidnight(meeting, Math.ceil(step.days)) + int(random, 9 * 60, 17 * 60) * MINUTE
+      const item: FollowUpItem = {
+        kind: 'follow_up',
+        id: uuidv7At(at, random),
+        campaignId,
+        remarkId: id,
+        base,
+        followUp: { ...followUp, status: step.status },
+        note: step.note,
+        changedAt: new Date(at).toISOString(),
+      }
+      changes.push({ at, item })
+      base = item.id
+    }
+  })
+  return { remarks, changes }
 }
 
 export function demoSample(input: SampleInput): DemoSample {
@@ -285,7 +308,7 @@ export function demoSample(input: SampleInput): DemoSample {
   const meeting = at(34, 14, 30)
   const symposiumId = uuidv7At(meeting - 10 * MINUTE, random)
   const recorder = SYMPOSIUM.recorderWorker
-  const remarks = symposiumRemarks(random, meeting)
+  const { remarks, changes } = symposiumRemarks(random, meeting, input.campaignId)
   batches.push({
     at: meeting - 5 * MINUTE,
     sender: { kind: 'worker', worker: recorder },
@@ -333,6 +356,16 @@ export function demoSample(input: SampleInput): DemoSample {
     after: symposiumId,
   })
 
+  // The recorder keeps the 整改台账 up to date from the phone: each change a batch of its own, when made.
+  for (const c of changes)
+    batches.push({
+      at: c.at + 2 * MINUTE,
+      sender: { kind: 'worker', worker: recorder },
+      deviceId: doors[recorder]?.device as string,
+      items: [c.item],
+      after: symposiumId,
+    })
+
   // ---- Late: old posters still get scanned after the year closed (METHOD.md §3 `late`).
   for (const [community, days] of [
     [0, 1.6],
@@ -350,6 +383,10 @@ export function demoSample(input: SampleInput): DemoSample {
   return {
     batches,
     symposium: { id: symposiumId, linkAt: meeting - 2 * MINUTE },
+    published: {
+      at: Math.max(...changes.map((c) => c.at)) + DAY,
+      remarkIds: changes.filter((c) => c.item.followUp.status === 'done').map((c) => c.item.remarkId),
+    },
     exclusion: {
       at: at(LAST_DAY + 3, 10, 15),
       ids: stuffed,
