@@ -266,7 +266,10 @@ describe.skipIf(!hasBrowser)('symposium recorded offline, followed up in the con
     await console_.goto(`${server.url}/console`)
     await console_.getByLabel('账号').fill('admin')
     await console_.getByLabel('密码').fill('admin-test-password')
-    await console_.getByRole('button', { name: '登录' }).click()
+    await Promise.all([
+      console_.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.ok()),
+      console_.getByRole('button', { name: '登录' }).click(),
+    ])
     await console_.goto(`${server.url}/console/c/${field.campaignId}`)
     await console_.getByRole('tab', { name: '座谈会' }).click()
     const card = console_.getByTestId('symposium').filter({ hasText: '春季居民座谈会' })

@@ -99,7 +99,8 @@ function symposiumRemarks(random: Random, meeting: number, campaignId: string) {
     const steps: { status: 'in_progress' | 'done'; days: number; note: string }[] = [
       { status: 'in_progress', days: Math.min(3, r.followUp.dueInDays / 3), note: '已交办责任人，正在落实' },
     ]
-    if (r.followUp.status === 'done') steps.push({ status: 'done', days: r.followUp.dueInDays * 0.8, note: '已办结，已向提出意见的居民反馈' })
+    if (r.followUp.status === 'done')
+      steps.push({ status: 'done', days: r.followUp.dueInDays * 0.8, note: '已办结，已向提出意见的居民反馈' })
     let base = id
     for (const step of steps) {
       const at = shanghaiMidnight(meeting, Math.ceil(step.days)) + int(random, 9 * 60, 17 * 60) * MINUTE

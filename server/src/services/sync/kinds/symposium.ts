@@ -1,5 +1,6 @@
 import type { ProblemCode } from '@minyi/shared/problems'
 import { SymposiumItem } from '@minyi/shared/schemas'
+import { uuidv7Time } from '@minyi/shared/uuid'
 import type { FollowUpChangeRow, RemarkRow } from '../../../db/queries/ledger.ts'
 import { insertChanges, insertRemarks } from '../../../db/queries/ledger.ts'
 import { findSymposiums, insertSymposiums, type SymposiumRow } from '../../../db/queries/symposiums.ts'
@@ -156,6 +157,16 @@ class SymposiumWriter implements KindWriter<SymposiumChecked> {
   }
 }
 
+/**
+ * When a remark was recorded: the time in its UUIDv7 (made on the recorder's device as it was typed),
+ * never later than its receipt; the receipt for an id of another version.
+ */
+function recordedAt(remarkId: string, receivedAt: string): string {
+  if (!UUIDV7.test(remarkId)) return receivedAt
+  return new Date(Math.min(uuidv7Time(remarkId), Date.parse(receivedAt))).toISOString()
+}
+const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7/i
+
 /** A remark's follow-up as first recorded: the first change of its history, with the remark's own id. */
 export function firstChange(
   remarkId: string,
@@ -175,7 +186,7 @@ export function firstChange(
     status: followUp.status,
     from_status: null,
     note: '',
-    changed_at: batch.receivedAt,
+    changed_at: recordedAt(remarkId, batch.receivedAt),
     received_at: batch.receivedAt,
     user_id: userId,
     device_id: batch.req.deviceId,
