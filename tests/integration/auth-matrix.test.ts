@@ -77,6 +77,7 @@ const ACCESS: Row[] = [
   ['GET /api/v1/campaigns/:id/symposiums/:symposiumId/count',      401,    ok,     ok,     ok,     403],
   // The 整改台账 with its history (who changed what); its summary is a statistic like the indicator.
   ['GET /api/v1/campaigns/:id/ledger',                             401,    403,    ok,     ok,     403],
+  ['GET /api/v1/campaigns/:id/ledger.csv',                         401,    403,    ok,     ok,     403],
   ['GET /api/v1/campaigns/:id/ledger/summary',                     401,    403,    ok,     ok,     ok],
   ['PUT /api/v1/campaigns/:id/remarks/:remarkId/public',           401,    403,    ok,     ok,     403],
   // Every answer and comment: not for read-only statistics tokens.

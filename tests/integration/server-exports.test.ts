@@ -72,6 +72,7 @@ describe.each(DIALECTS)('exports on $dialect', ({ dialect, skip }) => {
       '答卷',
       '复核记录',
       '座谈会',
+      '整改台账',
     ])
 
     const ind = (await h.call('GET', `/api/v1/campaigns/${s.campaignId}/indicator`, { token: s.evaluator.token })).body

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { LedgerEntry, LedgerSummary, PublicRemarks } from '@minyi/shared/schemas'
+import ExcelJS from 'exceljs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DIALECTS, type Harness, startApp } from './auth-harness.ts'
-import { type CampaignSetup, responseItem, setupCampaign, sync, uuidv7 } from './server-harness.ts'
+import { type CampaignSetup, download, responseItem, setupCampaign, sheetValues, sync, uuidv7 } from './server-harness.ts'
 
 // C4's 整改台账 through sync (kinds `symposium`, `remark`, `follow_up`), the checks of issue 10 point 6,
 // the public page, and the summary the report and exports use. On SQLite and PostgreSQL.
@@ -273,5 +274,64 @@ describe.each(DIALECTS)('symposium ledger on $dialect', ({ dialect, skip }) => {
       byKind: { problem: { raised: 2, followedUp: 2, done: 1, open: 1, overdue: 1 }, suggestion: zero, praise: { ...zero, raised: 1 } },
     })
     expect((await ledger()).filter((e) => e.overdue).map((e) => e.text)).toEqual(['停车难'])
+  })
+
+  it('should export the ledger as its own workbook sheet and CSV, typed text neutralised', async () => {
+    const sym = symposium({
+      remarks: [
+        {
+          id: nextId(),
+          speakerCategory: 'resident',
+          kind: 'problem',
+          text: '=HYPERLINK("http://x")',
+          followUp: { owner: '+物业', dueDate: '2026-03-01', status: 'todo' },
+        },
+      ],
+    })
+    const first = (sym.remarks[0] as { id: string }).id
+    expect(
+      statuses(
+        await sync(
+          h,
+          [
+            sym,
+            change(first, null, 'in_progress', '@已派人', { followUp: { owner: '+物业', dueDate: '2026-03-01', status: 'in_progress' } }),
+          ],
+          { token: worker.token },
+        ),
+      ),
+    ).toEqual(['created', 'created'])
+    const csv = await download(h, `/api/v1/campaigns/${s.campaignId}/ledger.csv`, s.evaluator.token)
+    expect(csv.status).toBe(200)
+    expect(csv.type).toContain('text/csv')
+    const lines = csv.bytes
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+    expect(lines[0]).toBe('座谈会,日期,社区,发言人类别,类别,意见,整改状态,责任人,办结期限,逾期,公示,最后更新,修改记录')
+    expect(lines[1]).toContain(`"'=HYPERLINK(""http://x"")"`)
+    expect(lines[1]).toContain("'+物业")
+    expect(lines[1]).toContain('居民代表,问题')
+    expect(lines[1]).toContain('整改中')
+    expect(lines[1]).toContain('待办→整改中：@已派人')
+    const xlsx = await download(h, `/api/v1/campaigns/${s.campaignId}/export.xlsx`, s.evaluator.token)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(xlsx.bytes as unknown as ArrayBuffer)
+    const rows = sheetValues(wb.getWorksheet('整改台账'))
+    expect(rows).toHaveLength(2)
+    expect(rows[1]?.slice(0, 11)).toEqual([
+      '社区服务群众座谈会',
+      '2026-03-01',
+      '社区0',
+      '居民代表',
+      '问题',
+      `'=HYPERLINK("http://x")`,
+      '整改中',
+      "'+物业",
+      '2026-03-01',
+      '是',
+      undefined,
+    ])
+    expect(String(sheetValues(wb.getWorksheet('座谈会'))[1]?.[6])).toContain('【问题】')
   })
 })

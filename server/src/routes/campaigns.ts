@@ -25,7 +25,7 @@ import { searchComments } from '../services/comments.ts'
 import type { Deps } from '../services/deps.ts'
 import { campaignDevices, communityActivity } from '../services/devices.ts'
 import { verifyChain } from '../services/evidence.ts'
-import { exportCsv, exportWorkbook } from '../services/exports/index.ts'
+import { exportCsv, exportLedgerCsv, exportWorkbook } from '../services/exports/index.ts'
 import { generateHouseholdCodes } from '../services/household-codes.ts'
 import { indicatorFromAggregates, recomputeIndicator } from '../services/indicator.ts'
 import { listLinks } from '../services/links.ts'
@@ -168,6 +168,7 @@ export function campaignRoutes(deps: Deps) {
       )
       // The 整改台账: every remark and its follow-up history; its summary (the report's symposium figures).
       .get('/:id/ledger', SETUP, async (c) => c.json(await campaignLedger(deps, param(c, 'id')), 200))
+      .get('/:id/ledger.csv', SETUP, async (c) => download(await exportLedgerCsv(deps, param(c, 'id'))))
       .get('/:id/ledger/summary', STATS, async (c) => c.json(await ledgerSummary(deps, param(c, 'id')), 200))
       .put('/:id/remarks/:remarkId/public', SETUP, async (c) => {
         const body = await readJson(c, RemarkPublicBody, 'settings')

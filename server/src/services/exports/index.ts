@@ -4,6 +4,7 @@ import { type Cell, neutralise, responseCells, responseHeader } from './cells.ts
 import { loadExportData, responsePages } from './data.ts'
 import { fieldworkSheet, interviewersSheet } from './door.ts'
 import { type ExportFile, fileName, streamed } from './file.ts'
+import { ledgerRows, ledgerSheet } from './ledger.ts'
 import {
   type AddSheet,
   channelsSheet,
@@ -25,7 +26,7 @@ export type { ExportFile } from './file.ts'
  *  2. cells.ts   a response's columns (shared by the CSV and the 答卷 sheet), every typed text neutralised
  *                against spreadsheet formula injection;
  *  3. sheets.ts  one function per sheet, written in the order of SHEETS below (door.ts: the
- *                door-to-door sheets, METHOD.md §10–§11);
+ *                door-to-door sheets, METHOD.md §10–§11; ledger.ts: the 整改台账, also as its own CSV);
  *  4. file.ts    the file name and the stream: both exports go out page by page, in bounded memory.
  */
 
@@ -41,6 +42,7 @@ const SHEETS: readonly SheetWriter[] = [
   responsesSheet,
   reviewsSheet,
   symposiumsSheet,
+  ledgerSheet,
 ]
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; text neutralised. */
@@ -62,6 +64,18 @@ export async function exportCsv(deps: Deps, campaignId: string): Promise<ExportF
     out.end()
   })
   return { filename: fileName(d.ctx.row.title, 'csv'), contentType: 'text/csv; charset=utf-8', body }
+}
+
+/** `GET /api/v1/campaigns/:id/ledger.csv`: the 整改台账, one row per remark (same columns as its sheet). */
+export async function exportLedgerCsv(deps: Deps, campaignId: string): Promise<ExportFile> {
+  const { title, header, rows } = await ledgerRows(deps, campaignId)
+  const line = (cells: Cell[]) => `${cells.map(csvField).join(',')}\r\n`
+  const body = streamed(async (out) => {
+    out.write(`\uFEFF${line(header)}`)
+    for (const r of rows) out.write(line(r))
+    out.end()
+  })
+  return { filename: fileName(`${title}-整改台账`, 'csv'), contentType: 'text/csv; charset=utf-8', body }
 }
 
 /**

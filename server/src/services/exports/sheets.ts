@@ -1,4 +1,4 @@
-import { ATTENDEE_LABELS, labelOf } from '@minyi/shared/labels'
+import { ATTENDEE_LABELS, labelOf, REMARK_KIND_LABELS } from '@minyi/shared/labels'
 import { formatRate, reportParagraph } from '@minyi/shared/method'
 import { type ChainVerdict, evidenceHeadMessage, type Indicator } from '@minyi/shared/schemas'
 import { shanghaiDateTime } from '@minyi/shared/time'
@@ -6,6 +6,7 @@ import type { Worksheet } from 'exceljs'
 import { listCampaignReviews } from '../../db/queries/reviews.ts'
 import { listSymposiums } from '../../db/queries/symposiums.ts'
 import type { Deps } from '../deps.ts'
+import { campaignLedger } from '../symposiums/index.ts'
 import { type Cell, channelZh, reasonZh, responseCells, responseHeader, text } from './cells.ts'
 import { type ExportData, responsePages } from './data.ts'
 
@@ -233,14 +234,13 @@ export const reviewsSheet: SheetWriter = async (add, { deps, campaignId }) => {
   ws.commit()
 }
 
-const REMARK_ZH: Record<string, string> = { problem: '问题', suggestion: '建议', praise: '表扬' }
-
-/** 座谈会: each symposium's record, attendees by category and remarks. */
+/** 座谈会: each symposium's record, attendees by category and remarks (their follow-ups: 整改台账). */
 export const symposiumsSheet: SheetWriter = async (add, { deps, campaignId }) => {
   const ws = add('座谈会', ['名称', '日期', '地点', '主持', '记录', '参会人数', '意见建议'], [30, 12, 20, 10, 10, 30, 80])
+  const ledger = await campaignLedger(deps, campaignId)
   for (const s of await listSymposiums(deps.db.db, campaignId)) {
     const attendees = JSON.parse(s.attendees_json) as Record<string, number>
-    const remarks = JSON.parse(s.remarks_json) as { kind: string; text: string }[]
+    const remarks = ledger.filter((e) => e.symposiumId === s.id)
     const row = ws.addRow([
       text(s.title),
       s.date,
@@ -250,7 +250,7 @@ export const symposiumsSheet: SheetWriter = async (add, { deps, campaignId }) =>
       Object.entries(attendees)
         .map(([k, n]) => `${labelOf(ATTENDEE_LABELS, k, 'zh')}：${n}`)
         .join('；'),
-      text(remarks.map((r) => `【${REMARK_ZH[r.kind] ?? r.kind}】${r.text}`).join('\n')),
+      text(remarks.map((r) => `【${labelOf(REMARK_KIND_LABELS, r.kind, 'zh')}】${r.text}`).join('\n')),
     ])
     row.getCell(7).alignment = { wrapText: true, vertical: 'top' }
     row.commit()
