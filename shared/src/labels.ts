@@ -28,6 +28,7 @@ export const FLAG_LABELS: Readonly<Record<Flag, Label>> = {
   straightlining: { zh: '答案雷同', en: 'straight-lining' },
   duplicate_device: { zh: '同一设备多份', en: 'same device' },
   duplicate_household: { zh: '同户多份', en: 'same household' },
+  network_burst: { zh: '同一网络短时多份', en: 'burst from one network' },
   late: { zh: '逾期提交', en: 'late' },
   clock_skew: { zh: '设备时间异常', en: 'clock skew' },
   conflict: { zh: '内容冲突', en: 'conflict' },

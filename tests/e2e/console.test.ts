@@ -51,7 +51,8 @@ async function seed(server: RunningServer, d: Detail) {
       symposiumId: null,
     }
   })
-  // One device per answer: only the speeding one is flagged.
+  // One device per answer, all from this machine's address within a minute: the speeding one is flagged
+  // speeding, and every answer after the 10th network_burst (METHOD.md §3), never duplicate_device.
   for (const [i, item] of items.entries()) {
     const res = await fetch(`${server.url}/api/v1/sync`, {
       method: 'POST',
@@ -273,6 +274,9 @@ describe.skipIf(!hasBrowser)('evaluator console in Chromium', () => {
     await page.getByRole('tab', { name: '标记复核' }).click()
     const row = page.getByTestId('review-row').filter({ hasText: speedingId.slice(-8) })
     await row.waitFor()
+    // The answers after the 10th from this one address (30 seeded, and the one sent with a household code)
+    // carry network_burst, shown in the shared words (labels.ts).
+    await expect(page.getByTestId('review-row').filter({ hasText: '同一网络短时多份' }).count()).resolves.toBe(31)
     // The evaluator sees how long it took and what was answered before deciding.
     await expect(row.locator('summary').textContent()).resolves.toBe('查看答案（用时 5 秒）')
     await row.locator('summary').click()

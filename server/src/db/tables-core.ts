@@ -218,6 +218,14 @@ export interface EvidenceHeadsTable {
   key_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
+/** METHOD.md §3 network_burst: the last QR receive times per (campaign, keyed hash of the address); migration 0014. */
+export interface NetworkWindowsTable {
+  campaign_id: string
+  network_key: string
+  /** JSON array of ISO instants, oldest first, at most NETWORK_BURST.max. */
+  times_json: string
+}
+
 /** Fixed-window request counters, in the database so that every instance shares them. */
 export interface RateLimitsTable {
   bucket: string
@@ -290,5 +298,6 @@ export interface CoreTables {
   fieldwork_cells: FieldworkCellsTable
   evidence_log: EvidenceLogTable
   evidence_heads: EvidenceHeadsTable
+  network_windows: NetworkWindowsTable
   rate_limits: RateLimitsTable
 }

@@ -1,6 +1,6 @@
 import { IMPORT_MAX_ITEMS, OutboxExportHeader, SYNC_MAX_ITEMS, SyncRequest } from '@minyi/shared/schemas'
 import { Hono } from 'hono'
-import { type AuthEnv, currentStaff, requireRole, STAFF } from '../auth/index.ts'
+import { type AuthEnv, clientIp, currentStaff, requireRole, STAFF } from '../auth/index.ts'
 import type { Principal } from '../auth/principal.ts'
 import { readBody, readJsonValue } from '../http/body.ts'
 import { type JsonOutline, outlineJson } from '../http/json-outline.ts'
@@ -8,6 +8,7 @@ import { ProblemError, validationFailed } from '../http/problem.ts'
 import { anonymousRateLimit } from '../http/rate-limit.ts'
 import { audit } from '../services/audit.ts'
 import type { Deps } from '../services/deps.ts'
+import { addressKey } from '../services/keys.ts'
 import { ingest } from '../services/sync/index.ts'
 
 /** `/api/v1/sync`: the devices' outbox flush (anonymous for QR answers, staff for door/paper), and the file import. */
@@ -22,7 +23,10 @@ export function syncRoutes(deps: Deps) {
       if (Array.isArray(items) && items.length > SYNC_MAX_ITEMS) throw new ProblemError('payload_too_large')
       const envelope = SyncRequest.safeParse(raw)
       if (!envelope.success) throw validationFailed(envelope.error.issues)
-      return c.json(await ingest(deps, principal, envelope.data), 200)
+      // The address only as a keyed hash, for `network_burst` (none known: an in-process call without a socket).
+      const ip = clientIp(c, deps.env)
+      const networkKey = ip === 'unknown' ? undefined : addressKey(deps.env, ip)
+      return c.json(await ingest(deps, principal, envelope.data, { touchDevice: true, importing: false, networkKey }), 200)
     })
     .post('/import', requireRole(...STAFF), async (c) => {
       const principal = currentStaff(c)

@@ -4,7 +4,16 @@ import { QuestionnaireVersion } from './questionnaire.ts'
 import { z } from './zod.ts'
 
 /** METHOD.md §3: soft flags (never drop data by themselves). */
-export const FLAGS = ['speeding', 'straightlining', 'duplicate_device', 'duplicate_household', 'late', 'clock_skew', 'conflict'] as const
+export const FLAGS = [
+  'speeding',
+  'straightlining',
+  'duplicate_device',
+  'duplicate_household',
+  'network_burst',
+  'late',
+  'clock_skew',
+  'conflict',
+] as const
 export const Flag = z.enum(FLAGS)
 export type Flag = z.infer<typeof Flag>
 

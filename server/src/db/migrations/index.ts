@@ -12,6 +12,7 @@ import { ledgerMigration } from './0010-ledger.ts'
 import { auditLogMigration } from './0011-audit-log.ts'
 import { signedHeadsMigration } from './0012-signed-heads.ts'
 import { retentionMigration } from './0013-retention.ts'
+import { networkWindowsMigration } from './0014-network-windows.ts'
 
 /** Ordered by name; forward-only. Add a new numbered file for every change of a persisted shape. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-audit-log': auditLogMigration,
   '0012-signed-heads': signedHeadsMigration,
   '0013-retention': retentionMigration,
+  '0014-network-windows': networkWindowsMigration,
 }

@@ -93,6 +93,11 @@ export interface IngestOptions {
    * worker's exported file (a worker still only for communities assigned to them).
    */
   importing: boolean
+  /**
+   * The keyed hash of the caller's network address (`keys.ts` addressKey), for `network_burst`; absent
+   * for a file import and the demo (no network caller), then no QR response counts towards a burst.
+   */
+  networkKey?: string
 }
 
 /** What the batches of one transaction add up together (written once, after all of them; see `commit.ts`). */

@@ -12,6 +12,8 @@ export interface FlagSeen {
   deviceBefore: number
   /** Another response with this household key came before this one. */
   householdSeen: boolean
+  /** QR responses from this network address to this campaign in the `network_burst` window before this one. */
+  networkBefore: number
   receivedAt: string
   /** Its id came again in this batch with different content. */
   conflict: boolean
@@ -29,6 +31,7 @@ export function flagsOf(c: ResponseChecked, seen: FlagSeen): Flag[] {
     channel: item.channel,
     deviceCountBefore: seen.deviceBefore,
     householdSeen: seen.householdSeen,
+    networkCountBefore: seen.networkBefore,
     submittedAt: item.submittedAt,
     receivedAt: seen.receivedAt,
     publishedAt: ctx.row.published_at,

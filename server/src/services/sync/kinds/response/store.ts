@@ -1,8 +1,9 @@
-import { flagsOfKey } from '@minyi/shared/method'
+import { flagsOfKey, NETWORK_BURST, networkCountBefore } from '@minyi/shared/method'
 import type { ProblemCode } from '@minyi/shared/problems'
 import { HOUSEHOLD_CODE_PREFIX, type SyncItemResult } from '@minyi/shared/schemas'
 import { getHouseholdCode, useHouseholdCode } from '../../../../db/queries/household-codes.ts'
 import { bumpHouseholdCounts } from '../../../../db/queries/household-counts.ts'
+import { lockNetworkWindows, saveNetworkWindow } from '../../../../db/queries/network-windows.ts'
 import { findStoredHashes, insertResponses, type ResponseRow } from '../../../../db/queries/responses.ts'
 import { tallyInputOf } from '../../../aggregates.ts'
 import type { CampaignContext } from '../../../campaign-context.ts'
@@ -86,6 +87,7 @@ export class ResponseWriter implements KindWriter<ResponseChecked> {
     const { batch } = this
     const { tallies, chains, activity } = batch.group
     const householdSeen = await this.countHouseholds()
+    const network = await this.networkWindows()
     const qrSeen = new Map(batch.qrBefore)
     const workerId = batch.principal.kind === 'staff' ? batch.principal.userId : null
     const rows: ResponseRow[] = []
@@ -100,7 +102,8 @@ export class ResponseWriter implements KindWriter<ResponseChecked> {
         seenHousehold = before > 0
         householdSeen.set(k, before + 1)
       }
-      const flags = flagsOf(c, { deviceBefore, householdSeen: seenHousehold, receivedAt: batch.receivedAt, conflict })
+      const networkBefore = network ? network.count(item.campaignId, item.channel) : 0
+      const flags = flagsOf(c, { deviceBefore, householdSeen: seenHousehold, networkBefore, receivedAt: batch.receivedAt, conflict })
       const row = responseRow(c, { deviceId: batch.req.deviceId, workerId, receivedAt: batch.receivedAt, flags })
       rows.push(row)
       tallies.add(item.campaignId, c.version.questions, tallyInputOf(row, item.answers))
@@ -113,8 +116,46 @@ export class ResponseWriter implements KindWriter<ResponseChecked> {
       chains.set(item.campaignId, chain)
       chain.push({ id: item.id, hash: c.hash })
     }
+    await network?.save()
     await insertResponses(batch.trx, rows.sort(byId))
     if (this.flagStored.size > 0) await flagConflicts(batch.trx, [...this.flagStored].sort(), contexts(batch), tallies)
+  }
+
+  /**
+   * METHOD.md §3 `network_burst`: the batch's caller address (a keyed hash) and the windows of the
+   * campaigns it sent QR responses to, locked; `count` gives, response by response in batch order, how
+   * many from that address came within the window before it, and records it. Null when the batch has
+   * no caller address (file import, demo) or no new QR response. Cost: nothing per item beyond a
+   * comparison; per batch with QR responses, one locked row read and one write per campaign.
+   */
+  private async networkWindows(): Promise<{ count(campaignId: string, channel: string): number; save(): Promise<void> } | null> {
+    const { batch } = this
+    const networkKey = batch.opts.networkKey
+    if (!networkKey) return null
+    const campaigns = new Set<string>()
+    for (const { c } of this.created.values()) if (c.item.channel === 'qr') campaigns.add(c.campaignId)
+    if (campaigns.size === 0) return null
+    const windows = await lockNetworkWindows(
+      batch.trx,
+      [...campaigns].map((campaign_id) => ({ campaign_id, network_key: networkKey })),
+    )
+    const received = Date.parse(batch.receivedAt)
+    return {
+      count(campaignId, channel) {
+        if (channel !== 'qr') return 0
+        const k = `${campaignId}|${networkKey}`
+        const times = windows.get(k) ?? []
+        const before = networkCountBefore(times, received)
+        times.push(received)
+        // Only the last NETWORK_BURST.max times can decide a later response.
+        windows.set(k, times.slice(-NETWORK_BURST.max))
+        return before
+      },
+      async save() {
+        for (const campaignId of [...campaigns].sort())
+          await saveNetworkWindow(batch.trx, campaignId, networkKey, windows.get(`${campaignId}|${networkKey}`) ?? [])
+      },
+    }
   }
 
   /**
