@@ -2,7 +2,13 @@
 // aggregates written straight into the file; the door answers by twelve workers, with a visit
 // register of ~420,000 visits to ~330,000 households), then the real server answers
 // GET /api/v1/campaigns/:id/indicator from the aggregates (median of 21 calls) and with ?recompute=1
-// from the raw rows. Options: --responses N (default 1000000), --runs N (default 21).
+// from the raw rows. Then the communities axis (tests/bench/lib/indicator-axis.ts): one campaign of
+// 600, 2,000 and 10,000 communities, 30 responses each, timed from the aggregates with the number of
+// kept cells and the time per cell; growth is the time per cell at the largest over the smallest.
+// Options: --responses N (default 1000000; 0 skips that part), --runs N (default 21),
+// --communities 600,2000,10000, --per-community N (default 30), --axis-runs N (default 11),
+// --pg N: the axis point N also on PostgreSQL (the SQLite file moved by scripts/sqlite-to-pg.ts).
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,8 +31,11 @@ import { loadEnv } from '../../server/src/env.ts'
 import { ensureAdmin } from '../../server/src/services/auth.ts'
 import { loadCampaignContext } from '../../server/src/services/campaign-context.ts'
 import { seedDemo } from '../../server/src/services/demo/index.ts'
+import { createTestDatabase } from '../support/pg.ts'
+import { ROOT, type RunningServer } from '../support/server.ts'
 import { makeItems } from './lib/data.ts'
 import { type DirectVisit, directWriter, openRawSqlite } from './lib/direct-sqlite.ts'
+import { loadAxisCampaign } from './lib/indicator-axis.ts'
 import { cpuSeconds } from './lib/proc.ts'
 import { startBuiltServer } from './lib/server.ts'
 
@@ -37,6 +46,17 @@ const opt = (name: string, dflt: number) => {
 }
 const TOTAL = opt('responses', 1_000_000)
 const RUNS = opt('runs', 21)
+const AXIS = (
+  args[args.indexOf('--communities') + 1] && args.includes('--communities')
+    ? String(args[args.indexOf('--communities') + 1])
+    : '600,2000,10000'
+)
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0)
+const PER_COMMUNITY = opt('per-community', 30)
+const AXIS_RUNS = opt('axis-runs', 11)
+const PG_AT = opt('pg', 0)
 const CHUNK = 10_000
 /** The first admin's password, as tests/support/server.ts starts the server with it. */
 const ADMIN_PASSWORD = 'admin-test-password'
@@ -168,38 +188,102 @@ const median = (xs: number[]) => {
   return s[Math.floor(s.length / 2)] ?? Number.NaN
 }
 
-const path = join(mkdtempSync(join(tmpdir(), 'minyi-bench-indicator-')), 'indicator.sqlite')
-const campaignId = await load(path)
-const server = await startBuiltServer({ sqlitePath: path })
-try {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+async function token(url: string): Promise<string> {
+  const login = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: 'admin', password: 'admin-test-password' }),
+    body: JSON.stringify({ login: 'admin', password: ADMIN_PASSWORD }),
   })
-  const { token } = (await login.json()) as { token: string }
+  return ((await login.json()) as { token: string }).token
+}
+
+/** `runs` calls after 3 warm-ups: the median and min wall time, the server's CPU per call, the last answer. */
+async function measure(server: RunningServer, campaignId: string, runs: number) {
+  const bearer = await token(server.url)
   const url = `${server.url}/api/v1/campaigns/${campaignId}/indicator`
-  for (let i = 0; i < 3; i++) await timed(url, token)
+  for (let i = 0; i < 3; i++) await timed(url, bearer)
   const kept: number[] = []
-  let fromAggregates: unknown
+  let body: unknown
   const pid = server.proc.pid ?? 0
   const cpuBefore = cpuSeconds(pid)
-  for (let i = 0; i < RUNS; i++) {
-    const r = await timed(url, token)
+  for (let i = 0; i < runs; i++) {
+    const r = await timed(url, bearer)
     kept.push(r.ms)
-    fromAggregates = r.body
+    body = r.body
   }
   // The server's own CPU per call (ticks of 10 ms over the runs): other load on the machine disturbs it far less than wall time.
-  const cpuMs = ((cpuSeconds(pid) - cpuBefore) / RUNS) * 1000
-  const full = await timed(`${url}?recompute=1`, token)
-  const ind = fromAggregates as { n: { received: number }; fieldwork: { households: number }; interviewers: unknown[] }
-  const n = ind.n.received
-  console.log(`door-to-door: ${ind.interviewers.length} interviewers checked, ${ind.fieldwork.households} households in the fieldwork`)
-  console.log(
-    `aggregates: ${RUNS} calls, median ${median(kept).toFixed(1)} ms, min ${Math.min(...kept).toFixed(1)} ms, server CPU ${cpuMs.toFixed(1)} ms per call (n.received = ${n})`,
-  )
-  console.log(`recompute:  ${full.ms.toFixed(0)} ms; identical to the aggregates' answer: ${isDeepStrictEqual(full.body, fromAggregates)}`)
-  console.log(`indicator: ${median(kept).toFixed(1)} ms median from aggregates, ${full.ms.toFixed(0)} ms full recomputation`)
-} finally {
-  await server.stop()
+  const cpuMs = ((cpuSeconds(pid) - cpuBefore) / runs) * 1000
+  return { median: median(kept), min: Math.min(...kept), cpuMs, body, url, bearer }
 }
+
+const dir = mkdtempSync(join(tmpdir(), 'minyi-bench-indicator-'))
+let atFour: number | null = null
+if (TOTAL > 0) {
+  const path = join(dir, 'indicator.sqlite')
+  const campaignId = await load(path)
+  const server = await startBuiltServer({ sqlitePath: path })
+  try {
+    const m = await measure(server, campaignId, RUNS)
+    const full = await timed(`${m.url}?recompute=1`, m.bearer)
+    const ind = m.body as { n: { received: number }; fieldwork: { households: number }; interviewers: unknown[] }
+    console.log(`door-to-door: ${ind.interviewers.length} interviewers checked, ${ind.fieldwork.households} households in the fieldwork`)
+    console.log(
+      `aggregates: ${RUNS} calls, median ${m.median.toFixed(1)} ms, min ${m.min.toFixed(1)} ms, server CPU ${m.cpuMs.toFixed(1)} ms per call (n.received = ${ind.n.received})`,
+    )
+    console.log(`recompute:  ${full.ms.toFixed(0)} ms; identical to the aggregates' answer: ${isDeepStrictEqual(full.body, m.body)}`)
+    console.log(`indicator: ${m.median.toFixed(1)} ms median from aggregates, ${full.ms.toFixed(0)} ms full recomputation`)
+    atFour = m.median
+  } finally {
+    await server.stop()
+  }
+}
+
+/** Per axis point: median ms and µs per kept cell. */
+const axis = new Map<number, { median: number; perCell: number }>()
+for (const communities of AXIS) {
+  const path = join(dir, `axis-${communities}.sqlite`)
+  const started = performance.now()
+  const loaded = await loadAxisCampaign(path, communities, PER_COMMUNITY, ADMIN_PASSWORD)
+  const loadS = (performance.now() - started) / 1000
+  const targets: { label: string; server: () => Promise<RunningServer> }[] = [
+    { label: 'SQLite', server: () => startBuiltServer({ sqlitePath: path }) },
+  ]
+  let dropPg: (() => Promise<void>) | undefined
+  if (communities === PG_AT) {
+    const pgDb = await createTestDatabase('minyi_bench_indicator')
+    dropPg = pgDb.drop
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/sqlite-to-pg.ts', path, pgDb.url], { cwd: ROOT, stdio: 'ignore' })
+    targets.push({ label: 'PostgreSQL', server: () => startBuiltServer({ env: { DATABASE_URL: pgDb.url } }) })
+  }
+  try {
+    for (const target of targets) {
+      const server = await target.server()
+      try {
+        const m = await measure(server, loaded.campaignId, AXIS_RUNS)
+        const ind = m.body as { n: { received: number }; byCommunity: unknown[]; byStreet?: unknown[] }
+        const perCell = (m.median * 1000) / loaded.cells
+        if (target.label === 'SQLite') axis.set(communities, { median: m.median, perCell })
+        console.log(
+          `${communities} communities (${loaded.streets} streets, ${loaded.responses} responses, loaded in ${loadS.toFixed(0)} s) on ${target.label}: ` +
+            `median ${m.median.toFixed(1)} ms, min ${m.min.toFixed(1)} ms, server CPU ${m.cpuMs.toFixed(1)} ms per call, ` +
+            `${loaded.cells} kept cells, ${perCell.toFixed(2)} µs per cell (n.received = ${ind.n.received}, ` +
+            `${ind.byCommunity.length} communities, ${ind.byStreet?.length ?? 'no'} streets in the answer)`,
+        )
+      } finally {
+        await server.stop()
+      }
+    }
+  } finally {
+    await dropPg?.()
+  }
+}
+
+const lowest = AXIS[0]
+const highest = AXIS[AXIS.length - 1]
+const low = lowest === undefined ? undefined : axis.get(lowest)
+const high = highest === undefined ? undefined : axis.get(highest)
+const fmt = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(1))
+const growth = low && high ? high.perCell / low.perCell : null
+console.log(
+  `indicator: ${fmt(atFour)} ms median at 4 communities, ${fmt(low?.median)} ms at ${lowest}, ${fmt(high?.median)} ms at ${highest}, growth ${growth === null ? 'n/a' : growth.toFixed(2)}`,
+)
