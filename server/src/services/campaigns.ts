@@ -19,7 +19,7 @@ import {
   replaceCampaignCommunities,
   updateCampaign,
 } from '../db/queries/campaigns.ts'
-import { getOrgUnits } from '../db/queries/org-units.ts'
+import { getOrgUnits, type OrgUnitRow } from '../db/queries/org-units.ts'
 import { inTransaction } from '../db/tx.ts'
 import { ProblemError } from '../http/problem.ts'
 import {
@@ -46,7 +46,7 @@ export async function listCampaignSummaries(deps: Deps): Promise<CampaignSummary
 }
 
 /** `GET /api/v1/campaigns/:id`; the door-number salt is added for staff (the worker app hashes with it). */
-function campaignDetail(ctx: CampaignContext, now: Date): CampaignDetail & { householdSalt: string } {
+function campaignDetail(ctx: CampaignContext, streets: OrgUnitRow[], now: Date): CampaignDetail & { householdSalt: string } {
   const quotas: Record<string, number> = {}
   for (const c of ctx.communities.values()) if (c.quota !== null) quotas[c.id] = Number(c.quota)
   const row = ctx.row
@@ -62,6 +62,10 @@ function campaignDetail(ctx: CampaignContext, now: Date): CampaignDetail & { hou
     indicatorConfig: ctx.config,
     questionnaireId: row.questionnaire_id,
     communities: [...ctx.communities.values()].map(communityOut),
+    streets: streets
+      .filter((u) => u.kind === 'street')
+      .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+      .map((u) => ({ id: u.id, code: u.code, name: u.name, population: u.population === null ? null : Number(u.population) })),
     questionnaire: versionOut(ctx),
     privacyNotice: privacyNotice(Number(row.retention_months)),
     retentionMonths: Number(row.retention_months),
@@ -72,7 +76,9 @@ function campaignDetail(ctx: CampaignContext, now: Date): CampaignDetail & { hou
 }
 
 export async function getCampaignDetail(deps: Deps, id: string) {
-  return campaignDetail(await requireContext(deps, id), deps.now())
+  const ctx = await requireContext(deps, id)
+  const streetIds = [...new Set([...ctx.communities.values()].flatMap((c) => (c.parent_id ? [c.parent_id] : [])))]
+  return campaignDetail(ctx, await getOrgUnits(deps.db.db, streetIds), deps.now())
 }
 
 /** Communities must exist as org units of kind community; quotas only for communities in scope. */

@@ -10,12 +10,13 @@ import { evidenceHead } from './evidence.ts'
 import { keptFieldwork, recomputeFieldwork } from './fieldwork.ts'
 import { withConfigCheck } from './method-errors.ts'
 
-/** The campaign's communities as the method takes them (population, quota). */
+/** The campaign's communities as the method takes them (population, quota, street: a community's parent is its street). */
 export function communitiesOf(ctx: CampaignContext): CommunityInput[] {
   return [...ctx.communities.values()].map((c) => ({
     id: c.id,
     population: c.population === null ? null : Number(c.population),
     quota: c.quota === null ? null : Number(c.quota),
+    streetId: c.parent_id,
   }))
 }
 

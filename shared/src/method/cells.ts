@@ -17,7 +17,7 @@ export function exclusionReason(cell: TallyCell, config: IndicatorConfig): strin
   return FLAGS.find((f) => flags.has(f) && config.excludeFlags.includes(f)) ?? null
 }
 
-const count = (cell: TallyCell, metric: string): number => cell.counts[metric] ?? 0
+const count = (cell: Pick<TallyCell, 'counts'>, metric: string): number => cell.counts[metric] ?? 0
 
 /**
  * Σ share and Σ share² of the items_mean basis with the satisfied set of the k best options, from
@@ -25,7 +25,7 @@ const count = (cell: TallyCell, metric: string): number => cell.counts[metric] ?
  * A response without a key for k answered a version whose scales have at most k options: all its
  * rated items are among the k best, so its share is 1.
  */
-export function meanShareSums(cell: TallyCell, k: number): ClusterSums {
+export function meanShareSums(cell: Pick<TallyCell, 'counts'>, k: number): ClusterSums {
   const n = count(cell, 'n') - count(cell, 'mean:none')
   const prefix = `mean:k${k}:`
   let covered = 0
@@ -63,14 +63,17 @@ export function addSums(a: ClusterSums, b: ClusterSums): ClusterSums {
 
 export const ZERO_SUMS: ClusterSums = { n: 0, sum: 0, sumSq: 0 }
 
-/** Counts of one metric family summed over cells, keyed by what follows the prefix (e.g. `item:q1:` → `{ "5": 40, "na": 3 }`). */
-export function countsWithPrefix(cells: readonly TallyCell[], prefix: string): Record<string, number> {
+/** Every metric's count summed over cells (integers, so the order does not matter): one pass, whatever the families read later. */
+export function sumCounts(cells: readonly TallyCell[]): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const cell of cells)
-    for (const metric of Object.keys(cell.counts).sort())
-      if (metric.startsWith(prefix)) {
-        const key = metric.slice(prefix.length)
-        out[key] = (out[key] ?? 0) + count(cell, metric)
-      }
+  for (const cell of cells) for (const metric in cell.counts) out[metric] = (out[metric] ?? 0) + (cell.counts[metric] ?? 0)
+  return out
+}
+
+/** One metric family of summed counts, keyed by what follows the prefix (e.g. `item:q1:` → `{ "5": 40, "na": 3 }`). */
+export function countsWithPrefix(counts: Readonly<Record<string, number>>, prefix: string): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const metric of Object.keys(counts).sort())
+    if (metric.startsWith(prefix)) out[metric.slice(prefix.length)] = (out[metric.slice(prefix.length)] ?? 0) + (counts[metric] ?? 0)
   return out
 }

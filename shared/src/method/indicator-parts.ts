@@ -19,6 +19,8 @@ export interface CommunityInput {
   id: string
   population: number | null
   quota?: number | null
+  /** The street (街道) it belongs to; absent or null: none known (such communities form the street line `null`). */
+  streetId?: string | null
 }
 
 /** A cell with what the config makes of it. */
@@ -77,26 +79,26 @@ export function flaggedCounts(cells: readonly JudgedCell[]): Record<string, numb
   return out
 }
 
-export function basisTopK(config: IndicatorConfig, fit: FittedConfig, valid: readonly TallyCell[], n: number): number[] {
+/** `valid`: the counts of the valid pooled cells summed (`sumCounts`). */
+export function basisTopK(config: IndicatorConfig, fit: FittedConfig, valid: Readonly<Record<string, number>>, n: number): number[] {
   if (n === 0) return []
   if (config.basis === 'overall') {
     const overall = fit.overall
     return overall ? summarizeRatings(overall.scale, countsWithPrefix(valid, 'overall:'), fit.satisfied.k).topK : []
   }
-  return Array.from({ length: fit.referenceScale.options.length - 1 }, (_, i) => {
-    const sum = valid.reduce((a, cell) => a + meanShareSums(cell, i + 1).sum, 0)
-    return Math.min(1, sum / n)
-  })
+  return Array.from({ length: fit.referenceScale.options.length - 1 }, (_, i) =>
+    Math.min(1, meanShareSums({ counts: valid }, i + 1).sum / n),
+  )
 }
 
-export function itemSummary(questionId: string, fit: FittedConfig, valid: readonly TallyCell[]) {
+export function itemSummary(questionId: string, fit: FittedConfig, valid: Readonly<Record<string, number>>) {
   const q = fit.rating.find((r) => r.id === questionId)
   const satisfied = fit.satisfiedByItem.get(questionId)
   if (!q || !satisfied) throw new MethodError('basis_item_missing', `no rating question ${questionId}`)
   return { q, summary: summarizeRatings(q.scale, countsWithPrefix(valid, `item:${questionId}:`), satisfied.k) }
 }
 
-export function itemLine(questionId: string, overall: boolean, fit: FittedConfig, valid: readonly TallyCell[]): ItemRate {
+export function itemLine(questionId: string, overall: boolean, fit: FittedConfig, valid: Readonly<Record<string, number>>): ItemRate {
   const { summary } = itemSummary(questionId, fit, valid)
   return {
     questionId,
@@ -111,7 +113,7 @@ export function itemLine(questionId: string, overall: boolean, fit: FittedConfig
   }
 }
 
-export function basisWeightedIndex(config: IndicatorConfig, fit: FittedConfig, valid: readonly TallyCell[]): number | null {
+export function basisWeightedIndex(config: IndicatorConfig, fit: FittedConfig, valid: Readonly<Record<string, number>>): number | null {
   const preset = config.weightedIndex
   if (!preset) return null
   const items = config.basis === 'overall' ? (fit.overall ? [fit.overall] : []) : fit.rating
@@ -129,11 +131,24 @@ export function basisWeightedIndex(config: IndicatorConfig, fit: FittedConfig, v
 }
 
 export function channelLines(judged: readonly JudgedCell[], pooled: ReadonlySet<Channel>): ChannelRate[] {
+  const byChannel = groupBy(judged, (j) => j.cell.channel)
   return CHANNELS.flatMap((channel) => {
-    const cells = judged.filter((j) => j.cell.channel === channel)
+    const cells = byChannel.get(channel) ?? []
     if (cells.length === 0 && !pooled.has(channel)) return []
     return [{ channel, pooled: pooled.has(channel), ...groupRate(cells) }]
   })
+}
+
+/** Items grouped by a key in one pass; each group keeps the items' order (so floating sums add up as a filter's would). */
+export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>()
+  for (const item of items) {
+    const key = keyOf(item)
+    const group = out.get(key)
+    if (group) group.push(item)
+    else out.set(key, [item])
+  }
+  return out
 }
 
 export function communityLine(

@@ -2,7 +2,7 @@ import type { IndicatorConfig } from '../schemas/campaign.ts'
 import { CHANNELS, type Channel } from '../schemas/common.ts'
 import type { Indicator } from '../schemas/indicator.ts'
 import type { Question } from '../schemas/questionnaire.ts'
-import { basisSums, exclusionReason, ZERO_SUMS } from './cells.ts'
+import { basisSums, exclusionReason, sumCounts, ZERO_SUMS } from './cells.ts'
 import { assertConfigFits } from './config-fit.ts'
 import { designEffect } from './design.ts'
 import { addOutcomeCounts, emptyOutcomeCounts, type FieldworkTally, fieldworkFigures } from './fieldwork.ts'
@@ -15,6 +15,7 @@ import {
   communityLine,
   excludedCounts,
   flaggedCounts,
+  groupBy,
   itemLine,
   type JudgedCell,
   line,
@@ -24,6 +25,7 @@ import { interviewerChecks } from './interviewers.ts'
 import { postStratify } from './post-stratify.ts'
 import { requiredSampleSize } from './sample-size.ts'
 import { indicatorScore } from './score.ts'
+import { streetLines } from './streets.ts'
 import type { Tally } from './tally.ts'
 import { proportion, wilson, wilsonInterval } from './wilson.ts'
 
@@ -57,7 +59,10 @@ export interface IndicatorFromTallyInput {
  *   rating items' indices (items_mean); scores off the current scale carry no weight.
  * - fieldwork counts every community's households, byCommunity[].fieldwork each community's (zeros
  *   when it has no visit); interviewers judge validity whatever the pooled channels (interviewers.ts).
+ * - byStreet: see `streetLines` (streets.ts).
  * - Keys are visited in sorted order, so floating sums are bit-for-bit reproducible from equal tallies.
+ * - Work is linear in the kept cells: cells are grouped by community, channel and worker in one pass
+ *   each, never filtered once per community or per worker.
  * @throws MethodError when the config does not fit the questions (see `assertConfigFits`)
  */
 export function indicatorFromTally({ config, questions, communities, tally, fieldwork = {} }: IndicatorFromTallyInput): Indicator {
@@ -73,20 +78,22 @@ export function indicatorFromTally({ config, questions, communities, tally, fiel
       return [{ cell, reason, sums: reason === null ? basisSums(cell, config, k, fit.satisfied.scores) : ZERO_SUMS }]
     })
   const inPool = judged.filter((j) => pooled.has(j.cell.channel))
-  const validPooled = inPool.filter((j) => j.reason === null).map((j) => j.cell)
+  const validPooled = sumCounts(inPool.flatMap((j) => (j.reason === null ? [j.cell] : [])))
 
   const total = line(inPool)
   const rate = proportion(total.sums.sum, total.sums.n)
   const communityIds = orderedCommunityIds(communities, inPool)
-  const byCommunityCells = new Map(communityIds.map((id) => [id, inPool.filter((j) => j.cell.communityId === id)]))
-  const design = designEffect(communityIds.map((id) => line(byCommunityCells.get(id) ?? []).sums))
+  // One pass groups the pooled cells by community (each group in key order, as a filter would give).
+  const cellsOf = groupBy(inPool, (j) => j.cell.communityId)
   const known = new Map(communities.map((c) => [c.id, c]))
-  const ps = postStratify(
+  const strata = new Map(
     communityIds.map((id) => {
-      const { sums } = line(byCommunityCells.get(id) ?? [])
-      return { id, population: known.get(id)?.population ?? null, n: sums.n, x: sums.sum }
+      const { sums } = line(cellsOf.get(id) ?? [])
+      return [id, { id, population: known.get(id)?.population ?? null, n: sums.n, x: sums.sum, sums }]
     }),
   )
+  const design = designEffect([...strata.values()].map((s) => s.sums))
+  const ps = postStratify([...strata.values()])
   const populations = communities.map((c) => c.population)
   const scopePopulation =
     populations.length > 0 && populations.every((p) => p !== null && p > 0) ? populations.reduce<number>((a, p) => a + (p ?? 0), 0) : null
@@ -128,8 +135,9 @@ export function indicatorFromTally({ config, questions, communities, tally, fiel
     channels: CHANNELS.filter((c) => pooled.has(c)),
     byChannel: channelLines(judged, pooled),
     byCommunity: communityIds.map((id) =>
-      communityLine(id, known.get(id), byCommunityCells.get(id) ?? [], config, fieldworkFigures(fieldwork[id] ?? emptyOutcomeCounts())),
+      communityLine(id, known.get(id), cellsOf.get(id) ?? [], config, fieldworkFigures(fieldwork[id] ?? emptyOutcomeCounts())),
     ),
+    byStreet: streetLines({ communityIds, known, cellsOf, strata, fieldwork, config }),
     byItem: fit.rating.map((q) => itemLine(q.id, q.overall, fit, validPooled)),
     fieldwork: fieldworkFigures(allOutcomes),
     interviewers: interviewerChecks(judged),

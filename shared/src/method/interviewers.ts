@@ -1,7 +1,7 @@
 import type { InterviewerCheck } from '../schemas/indicator.ts'
 import { addSums, ZERO_SUMS } from './cells.ts'
 import type { ClusterSums } from './design.ts'
-import type { JudgedCell } from './indicator-parts.ts'
+import { groupBy, type JudgedCell } from './indicator-parts.ts'
 import { SD_SCALE } from './tally.ts'
 
 /** METHOD.md §10 thresholds. */
@@ -67,17 +67,24 @@ export function histogramMedian(histogram: ReadonlyMap<number, number>): number 
  */
 export function interviewerChecks(judged: readonly JudgedCell[]): InterviewerCheck[] {
   const door = judged.filter((j) => j.reason === null && j.cell.channel === 'door')
-  const workers = [...new Set(door.map((j) => j.cell.workerId).filter((w) => w !== ''))].sort()
+  // One pass groups the door cells by worker and by community (each group in key order); a worker's
+  // "others" are then read from its own communities only, so the work follows the cells, not
+  // workers × cells.
+  const byWorker = groupBy(
+    door.filter((j) => j.cell.workerId !== ''),
+    (j) => j.cell.workerId,
+  )
+  const byCommunity = groupBy(door, (j) => j.cell.communityId)
+  const workers = [...byWorker.keys()].sort()
   return workers.map((workerId) => {
     const w = emptySide()
-    const communities = new Set<string>()
-    for (const j of door)
-      if (j.cell.workerId === workerId) {
-        addCell(w, j)
-        communities.add(j.cell.communityId)
-      }
+    const communities: string[] = []
+    for (const j of byWorker.get(workerId) ?? []) {
+      addCell(w, j)
+      if (communities[communities.length - 1] !== j.cell.communityId) communities.push(j.cell.communityId)
+    }
     const o = emptySide()
-    for (const j of door) if (j.cell.workerId !== workerId && communities.has(j.cell.communityId)) addCell(o, j)
+    for (const id of communities) for (const j of byCommunity.get(id) ?? []) if (j.cell.workerId !== workerId) addCell(o, j)
 
     const enough = w.valid >= INTERVIEWER_MIN_N
     const z = enough ? rateGap(w.sums, o.sums) : null

@@ -1,5 +1,5 @@
 import { Channel, I18nText, Id, Instant } from './common.ts'
-import { Community } from './org.ts'
+import { Community, Street } from './org.ts'
 import { QuestionnaireVersion } from './questionnaire.ts'
 import { z } from './zod.ts'
 
@@ -118,6 +118,8 @@ export type CampaignSummary = z.infer<typeof CampaignSummary>
 /** `GET /api/v1/campaigns/:id` (normative fields: communities, indicatorConfig, questionnaire). */
 export const CampaignDetail = Campaign.omit({ communityIds: true }).extend({
   communities: z.array(Community),
+  /** The streets (街道) the communities belong to, by code (the console groups communities by them). */
+  streets: z.array(Street).optional(),
   questionnaire: QuestionnaireVersion.nullable(),
   privacyNotice: I18nText.optional(),
   /** Issue 15: months kept after closing, the day raw material is deleted, and when it was (null: kept). */

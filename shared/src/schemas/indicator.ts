@@ -53,6 +53,30 @@ export const CommunityRate = GroupRate.extend({
 })
 export type CommunityRate = z.infer<typeof CommunityRate>
 
+/** METHOD.md §5 post-stratification: overall, and within each street in byStreet. */
+export const PostStratified = z.object({
+  rate: Rate.nullable(),
+  se: z.number().nullable(),
+  coverageGaps: z.array(z.string()),
+  missingPopulation: z.array(z.string()),
+})
+
+/**
+ * One street (街道) of byStreet: the fields of a byCommunity line for the street's communities pooled
+ * (population and quota: their sums when every community has one), its communities (byCommunity
+ * order) and the rate post-stratified within the street. streetId null: communities with no known street.
+ */
+export const StreetRate = GroupRate.extend({
+  streetId: z.string().nullable(),
+  communityIds: z.array(z.string()),
+  population: z.number().nullable(),
+  quota: z.number().int().nullable(),
+  sampleSize: z.object({ required: z.number().int(), adequate: z.boolean() }).nullable(),
+  fieldwork: Fieldwork,
+  postStratified: PostStratified,
+})
+export type StreetRate = z.infer<typeof StreetRate>
+
 export const ItemRate = z.object({
   questionId: z.string(),
   overall: z.boolean(),
@@ -87,12 +111,7 @@ export const Indicator = z.object({
   deff: z.number().min(1),
   nEff: z.number(),
   ci95Design: Interval.nullable(),
-  postStratified: z.object({
-    rate: Rate.nullable(),
-    se: z.number().nullable(),
-    coverageGaps: z.array(z.string()),
-    missingPopulation: z.array(z.string()),
-  }),
+  postStratified: PostStratified,
   weightedIndex: z.number().nullable(),
   sampleSize: z.object({ required: z.number().int(), adequate: z.boolean() }),
   score: z.object({
@@ -106,6 +125,8 @@ export const Indicator = z.object({
   channels: z.array(Channel),
   byChannel: z.array(ChannelRate),
   byCommunity: z.array(CommunityRate),
+  /** The communities' lines grouped by street (街道), for views of hundreds or thousands of communities. */
+  byStreet: z.array(StreetRate),
   byItem: z.array(ItemRate),
   /** Door-to-door visits (METHOD.md §11), all communities together. */
   fieldwork: Fieldwork,

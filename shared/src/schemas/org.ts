@@ -25,3 +25,12 @@ export const Community = z.object({
   parentId: Id.nullable().optional(),
 })
 export type Community = z.infer<typeof Community>
+
+/** A street (街道) as the campaign detail contract shows it: the parent of some of the campaign's communities. */
+export const Street = z.object({
+  id: Id,
+  code: z.string(),
+  name: z.string(),
+  population: z.number().int().positive().nullable(),
+})
+export type Street = z.infer<typeof Street>
