@@ -20,10 +20,11 @@ async function fromRawRows(h: Harness, s: CampaignSetup) {
   return computeIndicator({
     config: detail.body.indicatorConfig,
     questionnaires: versions.map((v) => ({ version: Number(v.version), questions: JSON.parse(v.content_json).questions as Question[] })),
-    communities: detail.body.communities.map((c: { id: string; population: number | null }) => ({
+    communities: detail.body.communities.map((c: { id: string; population: number | null; parentId: string | null }) => ({
       id: c.id,
       population: c.population,
       quota: detail.body.quotas[c.id] ?? null,
+      streetId: c.parentId,
     })),
     responses: rows.map((r) => ({
       id: r.id,
