@@ -47,8 +47,10 @@ async function inParallel<T, R>(items: readonly T[], width: number, fn: (item: T
 async function cityCampaign(server: RunningServer, token: string): Promise<{ detail: CampaignDetail }> {
   const unit = (body: Record<string, unknown>) => call<{ id: string }>(server, token, 'POST', '/org-units', body)
   const district = await unit({ kind: 'district', code: 'city-d', name: '滨江区' })
-  const streets = await inParallel(Array.from({ length: STREETS }, (_, s) => s), 4, (s) =>
-    unit({ kind: 'street', parentId: district.id, code: `city-s${String(s).padStart(3, '0')}`, name: `第${s + 1}街道` }),
+  const streets = await inParallel(
+    Array.from({ length: STREETS }, (_, s) => s),
+    4,
+    (s) => unit({ kind: 'street', parentId: district.id, code: `city-s${String(s).padStart(3, '0')}`, name: `第${s + 1}街道` }),
   )
   const communities = await inParallel(
     Array.from({ length: STREETS * PER_STREET }, (_, c) => c),
@@ -168,7 +170,9 @@ describe.skipIf(!hasBrowser)('console at city scale in Chromium', () => {
     await page.getByRole('tab', { name: '社区进度' }).click()
     await page.getByTestId('street-row').first().waitFor()
     const tabMs = (await page.evaluate(() => performance.now())) - tabAt
-    console.log(`console at 2,000 communities: indicator card ${cardMs.toFixed(0)} ms after the data arrived, communities tab ${tabMs.toFixed(0)} ms`)
+    console.log(
+      `console at 2,000 communities: indicator card ${cardMs.toFixed(0)} ms after the data arrived, communities tab ${tabMs.toFixed(0)} ms`,
+    )
     // The bar is 1 s; the shared machine running the suite gets a margin.
     expect(cardMs).toBeLessThan(3000)
     expect(tabMs).toBeLessThan(3000)
