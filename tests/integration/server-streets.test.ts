@@ -1,11 +1,12 @@
 import { CampaignDetail, Indicator } from '@minyi/shared/schemas'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type AggregateCellRow, aggregateCellPages, listAggregateCells } from '../../server/src/db/queries/aggregates.ts'
 import { DAY, DIALECTS, type Harness, startApp, T0 } from './auth-harness.ts'
 import { bothIndicators, responseItem, sync, templateAnswers } from './server-harness.ts'
 
 // Streets (街道) as a level of the indicator: byStreet from the kept aggregates equals a full
 // recomputation, pools each street's communities, post-stratifies within it, and the campaign
-// detail names the streets.
+// detail names the streets; the kept cells are read page by page in whole communities.
 
 describe.each(DIALECTS)('streets in the indicator on $dialect', ({ dialect, skip }) => {
   if (skip) {
@@ -102,5 +103,30 @@ describe.each(DIALECTS)('streets in the indicator on $dialect', ({ dialect, skip
       [east, 'st-e', '东街街道'],
       [west, 'st-w', '西街街道'],
     ])
+  })
+
+  it('should read the kept cells page by page in whole communities, every cell once, whatever the page size', async () => {
+    const { s } = await setup()
+    // A test answer in every community: a second cell each, more cells than communities.
+    for (const [i, communityId] of s.communityIds.entries()) {
+      const r = await sync(h, [responseItem(h, s, { communityId, test: true })], { deviceId: `device-test-${i}` })
+      expect(r.body.results[0]?.status).toBe('created')
+    }
+    const all = await listAggregateCells(h.db.db, s.campaignId)
+    const key = (c: AggregateCellRow) => JSON.stringify(c)
+    expect(all.length).toBeGreaterThan(s.communityIds.length)
+    for (const size of [1, 2, 3, 1000]) {
+      const pages: AggregateCellRow[][] = []
+      for await (const page of aggregateCellPages(h.db.db, s.campaignId, size)) pages.push(page)
+      expect(pages.flat().map(key).sort()).toEqual(all.map(key).sort())
+      const pageOf = new Map<string, number>()
+      for (const [i, page] of pages.entries())
+        for (const c of page) {
+          expect(pageOf.get(c.communityId) ?? i).toBe(i)
+          pageOf.set(c.communityId, i)
+        }
+    }
+    const { kept, full } = await bothIndicators(h, s)
+    expect(kept).toStrictEqual(full)
   })
 })

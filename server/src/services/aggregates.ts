@@ -84,35 +84,98 @@ export class TallyBatch {
   }
 }
 
+const QUOTE = 34
+const BACKSLASH = 92
+
 /**
- * The method's Tally from the stored cells (`listAggregateCells`): each cell's JSON counts, with
- * zero counts and empty cells left out as the method's Tally requires.
+ * A cell's stored counts (`{"metric": integer, …}`, as JSON.stringify or PostgreSQL's jsonb::text
+ * writes them) into a dictionary-mode object, zeros left out. Tens of thousands of cells, each with
+ * its own set of metric names, would make JSON.parse build a hidden class per key sequence and keep
+ * the collector busy; this scanner never does. Anything it does not expect (an escape, a fraction)
+ * goes through JSON.parse, and every count must be an integer.
  */
+export function parseCounts(text: string): Record<string, number> {
+  const out: Record<string, number> = Object.create(null)
+  const len = text.length
+  let i = 0
+  const space = () => {
+    while (i < len && text.charCodeAt(i) <= 32) i++
+  }
+  space()
+  if (text.charCodeAt(i) !== 123) return checkedCounts(text)
+  i++
+  space()
+  if (text.charCodeAt(i) === 125) return out
+  for (;;) {
+    if (text.charCodeAt(i) !== QUOTE) return checkedCounts(text)
+    const start = ++i
+    while (i < len && text.charCodeAt(i) !== QUOTE) {
+      if (text.charCodeAt(i) === BACKSLASH) return checkedCounts(text)
+      i++
+    }
+    const metric = text.slice(start, i++)
+    space()
+    if (text.charCodeAt(i) !== 58) return checkedCounts(text)
+    i++
+    space()
+    const from = i
+    if (text.charCodeAt(i) === 45) i++
+    while (i < len && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++
+    const digits = i - from
+    if (digits === 0 || digits > 16) return checkedCounts(text)
+    const count = Number(text.slice(from, i))
+    space()
+    const next = text.charCodeAt(i++)
+    if (count !== 0) out[metric] = (out[metric] ?? 0) + count
+    if (next === 44) {
+      space()
+      continue
+    }
+    if (next === 125) return out
+    return checkedCounts(text)
+  }
+}
+
+/** JSON.parse with every count checked to be an integer; zeros left out. */
+function checkedCounts(text: string): Record<string, number> {
+  const parsed = JSON.parse(text) as Record<string, unknown>
+  const out: Record<string, number> = Object.create(null)
+  for (const metric in parsed) {
+    const count = parsed[metric]
+    if (typeof count !== 'number' || !Number.isInteger(count)) throw new Error(`unreadable aggregate ${metric}=${String(count)}`)
+    if (count !== 0) out[metric] = count
+  }
+  return out
+}
+
+/** One stored cell as the method's TallyCell; null when every count is zero. */
+export function cellOfRow(row: AggregateCellRow): TallyCell | null {
+  const counts = parseCounts(row.counts)
+  let any = false
+  for (const _ in counts) {
+    any = true
+    break
+  }
+  if (!any) return null
+  return {
+    communityId: row.communityId,
+    // Written only from the method's cells, so the stored text is one of the method's keys.
+    channel: row.channel as TallyCell['channel'],
+    workerId: row.workerId,
+    flagsKey: row.flagsKey,
+    exclusionKey: row.exclusionKey as TallyCell['exclusionKey'],
+    basisKey: row.basisKey as TallyCell['basisKey'],
+    reviewKey: row.reviewKey as TallyCell['reviewKey'],
+    counts,
+  }
+}
+
+/** The method's Tally from the stored cells (`listAggregateCells`), zero counts and empty cells left out as the method's Tally requires. */
 export function tallyOfCells(rows: readonly AggregateCellRow[]): Tally {
   const cells: Record<string, TallyCell> = {}
   for (const row of rows) {
-    const coordinates = {
-      communityId: row.communityId,
-      // Written only from the method's cells, so the stored text is one of the method's keys.
-      channel: row.channel as TallyCell['channel'],
-      workerId: row.workerId,
-      flagsKey: row.flagsKey,
-      exclusionKey: row.exclusionKey as TallyCell['exclusionKey'],
-      basisKey: row.basisKey as TallyCell['basisKey'],
-      reviewKey: row.reviewKey as TallyCell['reviewKey'],
-    }
-    const stored = JSON.parse(row.counts) as Record<string, unknown>
-    const counts: Record<string, number> = {}
-    let any = false
-    for (const metric in stored) {
-      const count = stored[metric]
-      if (typeof count !== 'number' || !Number.isInteger(count)) throw new Error(`unreadable aggregate ${metric}=${String(count)}`)
-      if (count !== 0) {
-        counts[metric] = count
-        any = true
-      }
-    }
-    if (any) cells[cellKey(coordinates)] = { ...coordinates, counts }
+    const cell = cellOfRow(row)
+    if (cell) cells[cellKey(cell)] = cell
   }
   return { cells }
 }

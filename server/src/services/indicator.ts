@@ -1,9 +1,9 @@
-import { addIntoTally, type CommunityInput, emptyTally, indicatorFromTally, tallyAll } from '@minyi/shared/method'
+import { addIntoTally, type CommunityInput, emptyTally, indicatorBuilder, indicatorFromTally, tallyAll } from '@minyi/shared/method'
 import type { Answers, Indicator } from '@minyi/shared/schemas'
-import { listAggregateCells } from '../db/queries/aggregates.ts'
+import { aggregateCellPages } from '../db/queries/aggregates.ts'
 import { pageCampaignResponses } from '../db/queries/responses.ts'
 import { ProblemError } from '../http/problem.ts'
-import { tallyInputOf, tallyOfCells } from './aggregates.ts'
+import { cellOfRow, tallyInputOf } from './aggregates.ts'
 import { type CampaignContext, loadCampaignContext } from './campaign-context.ts'
 import type { Deps } from './deps.ts'
 import { evidenceHead } from './evidence.ts'
@@ -32,21 +32,22 @@ export async function contextWithVersion(
   return { ...ctx, latest }
 }
 
-/** `GET /api/v1/campaigns/:id/indicator`: from the kept aggregates and fieldwork counts (a few hundred rows, whatever the number of responses and visits). */
+/**
+ * `GET /api/v1/campaigns/:id/indicator`: from the kept aggregates and fieldwork counts (rows that
+ * grow with communities, channels and workers, never with responses or visits). The cells are read
+ * page by page into the method's `indicatorBuilder`, so memory follows a page of counts, not the
+ * campaign: a province's tens of thousands of cells fit the server's 128 MB heap.
+ */
 export async function indicatorFromAggregates(deps: Deps, campaignId: string): Promise<Indicator> {
   const ctx = await contextWithVersion(deps, campaignId)
-  const [cells, fieldwork, evidence] = await Promise.all([
-    listAggregateCells(deps.db.db, campaignId),
-    keptFieldwork(deps, campaignId),
-    evidenceHead(deps, campaignId),
-  ])
-  const tally = tallyOfCells(cells)
-  return {
-    ...withConfigCheck(() =>
-      indicatorFromTally({ config: ctx.config, questions: ctx.latest.questions, communities: communitiesOf(ctx), tally, fieldwork }),
-    ),
-    evidence,
-  }
+  const builder = withConfigCheck(() => indicatorBuilder({ config: ctx.config, questions: ctx.latest.questions }))
+  for await (const page of aggregateCellPages(deps.db.db, campaignId))
+    for (const row of page) {
+      const cell = cellOfRow(row)
+      if (cell) builder.add(cell)
+    }
+  const [fieldwork, evidence] = await Promise.all([keptFieldwork(deps, campaignId), evidenceHead(deps, campaignId)])
+  return { ...withConfigCheck(() => builder.build({ communities: communitiesOf(ctx), fieldwork })), evidence }
 }
 
 /**

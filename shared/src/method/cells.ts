@@ -44,12 +44,16 @@ export function meanShareSums(cell: Pick<TallyCell, 'counts'>, k: number): Clust
   return { n, sum: sum + rest, sumSq: sumSq + rest }
 }
 
-/** The overall basis: n rated answers to the overall item, sum = those among the satisfied scores (0/1 each). */
+/**
+ * The overall basis: n rated answers to the overall item, sum = those among the satisfied scores (0/1 each).
+ * Every response counts `n` and exactly one `overall:` metric (a score, `na` or `missing`), so the
+ * rated ones are n − na − missing: a few lookups per cell, not a pass over its metrics.
+ */
 export function overallSums(cell: TallyCell, satisfiedScores: readonly number[]): ClusterSums {
-  let n = 0
-  for (const metric of Object.keys(cell.counts).sort())
-    if (metric.startsWith('overall:') && metric !== 'overall:na' && metric !== 'overall:missing') n += count(cell, metric)
-  const sum = satisfiedScores.reduce((a, s) => a + count(cell, `overall:${s}`), 0)
+  const counts = cell.counts
+  const n = (counts.n ?? 0) - (counts['overall:na'] ?? 0) - (counts['overall:missing'] ?? 0)
+  let sum = 0
+  for (const s of satisfiedScores) sum += counts[`overall:${s}`] ?? 0
   return { n, sum, sumSq: sum }
 }
 
@@ -63,11 +67,9 @@ export function addSums(a: ClusterSums, b: ClusterSums): ClusterSums {
 
 export const ZERO_SUMS: ClusterSums = { n: 0, sum: 0, sumSq: 0 }
 
-/** Every metric's count summed over cells (integers, so the order does not matter): one pass, whatever the families read later. */
-export function sumCounts(cells: readonly TallyCell[]): Record<string, number> {
-  const out: Record<string, number> = {}
-  for (const cell of cells) for (const metric in cell.counts) out[metric] = (out[metric] ?? 0) + (cell.counts[metric] ?? 0)
-  return out
+/** Adds every metric's count of `counts` into `into` in place (integers, so the order does not matter). */
+export function addCountsInto(into: Record<string, number>, counts: Readonly<Record<string, number>>): void {
+  for (const metric in counts) into[metric] = (into[metric] ?? 0) + (counts[metric] ?? 0)
 }
 
 /** One metric family of summed counts, keyed by what follows the prefix (e.g. `item:q1:` → `{ "5": 40, "na": 3 }`). */

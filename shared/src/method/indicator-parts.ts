@@ -1,14 +1,14 @@
 import { FLAGS, type IndicatorConfig } from '../schemas/campaign.ts'
 import { CHANNELS, type Channel } from '../schemas/common.ts'
 import type { ChannelRate, CommunityRate, Fieldwork, ItemRate } from '../schemas/indicator.ts'
-import { addSums, countsWithPrefix, meanShareSums, ZERO_SUMS } from './cells.ts'
+import { countsWithPrefix, meanShareSums } from './cells.ts'
 import type { FittedConfig } from './config-fit.ts'
 import type { ClusterSums } from './design.ts'
 import { MethodError } from './errors.ts'
 import { isSmallSample } from './format.ts'
 import { summarizeRatings } from './ratings.ts'
 import { requiredSampleSize } from './sample-size.ts'
-import { flagsOfKey, type TallyCell } from './tally.ts'
+import { type CellCoordinates, flagsOfKey } from './tally.ts'
 import { indexWeights, weightedIndex } from './weighted-index.ts'
 import { proportion, wilson } from './wilson.ts'
 
@@ -23,11 +23,28 @@ export interface CommunityInput {
   streetId?: string | null
 }
 
-/** A cell with what the config makes of it. */
+/** A door cell's part in the interviewer check (METHOD.md §10), read from its counts once. */
+export interface DoorPart {
+  sdN: number
+  sdMicro: number
+  /** [duration bucket start (s), questionnaires] */
+  durations: [number, number][]
+}
+
+/**
+ * A cell with what the config makes of it: its coordinates and the few figures the indicator reads,
+ * so its counts can be let go once it is judged (the server reads kept cells page by page).
+ */
 export interface JudgedCell {
-  cell: TallyCell
+  cell: CellCoordinates
+  /** `cellKey(cell)`: the order floating sums are added in. */
+  key: string
+  /** The cell's responses (its `n` count). */
+  n: number
   reason: string | null
   sums: ClusterSums
+  /** For a valid `door` cell: its uniformity and duration counts; null otherwise. */
+  door: DoorPart | null
 }
 
 export interface Line {
@@ -37,17 +54,21 @@ export interface Line {
 }
 
 export function line(cells: readonly JudgedCell[]): Line {
+  // Plain numbers added in the cells' order: the same sums as adding ClusterSums objects, without one per cell.
   let received = 0
   let valid = 0
-  let sums = ZERO_SUMS
+  let n = 0
+  let sum = 0
+  let sumSq = 0
   for (const j of cells) {
-    const n = j.cell.counts.n ?? 0
-    received += n
+    received += j.n
     if (j.reason !== null) continue
-    valid += n
-    sums = addSums(sums, j.sums)
+    valid += j.n
+    n += j.sums.n
+    sum += j.sums.sum
+    sumSq += j.sums.sumSq
   }
-  return { received, valid, sums }
+  return { received, valid, sums: { n, sum, sumSq } }
 }
 
 export type Group = Omit<ChannelRate, 'channel' | 'pooled'>
@@ -69,13 +90,13 @@ export function orderedCommunityIds(communities: readonly CommunityInput[], judg
 export function excludedCounts(cells: readonly JudgedCell[], config: IndicatorConfig): Record<string, number> {
   const out: Record<string, number> = { test: 0, evaluator_excluded: 0, missing_basis: 0 }
   for (const f of config.excludeFlags) out[f] = 0
-  for (const j of cells) if (j.reason !== null) out[j.reason] = (out[j.reason] ?? 0) + (j.cell.counts.n ?? 0)
+  for (const j of cells) if (j.reason !== null) out[j.reason] = (out[j.reason] ?? 0) + j.n
   return out
 }
 
 export function flaggedCounts(cells: readonly JudgedCell[]): Record<string, number> {
   const out: Record<string, number> = Object.fromEntries(FLAGS.map((f) => [f, 0]))
-  for (const j of cells) for (const f of flagsOfKey(j.cell.flagsKey)) out[f] = (out[f] ?? 0) + (j.cell.counts.n ?? 0)
+  for (const j of cells) if (j.cell.flagsKey !== '') for (const f of flagsOfKey(j.cell.flagsKey)) out[f] = (out[f] ?? 0) + j.n
   return out
 }
 

@@ -2,8 +2,8 @@ import type { IndicatorConfig } from '../schemas/campaign.ts'
 import { CHANNELS, type Channel } from '../schemas/common.ts'
 import type { Indicator } from '../schemas/indicator.ts'
 import type { Question } from '../schemas/questionnaire.ts'
-import { basisSums, exclusionReason, sumCounts, ZERO_SUMS } from './cells.ts'
-import { assertConfigFits } from './config-fit.ts'
+import { addCountsInto, basisSums, exclusionReason, ZERO_SUMS } from './cells.ts'
+import { assertConfigFits, type FittedConfig } from './config-fit.ts'
 import { designEffect } from './design.ts'
 import { addOutcomeCounts, emptyOutcomeCounts, type FieldworkTally, fieldworkFigures } from './fieldwork.ts'
 import { isSmallSample } from './format.ts'
@@ -21,12 +21,12 @@ import {
   line,
   orderedCommunityIds,
 } from './indicator-parts.ts'
-import { interviewerChecks } from './interviewers.ts'
+import { doorPart, interviewerChecks } from './interviewers.ts'
 import { postStratify } from './post-stratify.ts'
 import { requiredSampleSize } from './sample-size.ts'
 import { indicatorScore } from './score.ts'
 import { streetLines } from './streets.ts'
-import type { Tally } from './tally.ts'
+import { type CellCoordinates, cellKey, type Tally, type TallyCell } from './tally.ts'
 import { proportion, wilson, wilsonInterval } from './wilson.ts'
 
 export type { CommunityInput } from './indicator-parts.ts'
@@ -60,25 +60,87 @@ export interface IndicatorFromTallyInput {
  * - fieldwork counts every community's households, byCommunity[].fieldwork each community's (zeros
  *   when it has no visit); interviewers judge validity whatever the pooled channels (interviewers.ts).
  * - byStreet: see `streetLines` (streets.ts).
- * - Keys are visited in sorted order, so floating sums are bit-for-bit reproducible from equal tallies.
+ * - Cells are put in key order before any floating sum, so sums are bit-for-bit reproducible from
+ *   equal tallies, whatever order the cells come in (`indicatorBuilder`).
  * - Work is linear in the kept cells: cells are grouped by community, channel and worker in one pass
  *   each, never filtered once per community or per worker.
  * @throws MethodError when the config does not fit the questions (see `assertConfigFits`)
  */
 export function indicatorFromTally({ config, questions, communities, tally, fieldwork = {} }: IndicatorFromTallyInput): Indicator {
+  const builder = indicatorBuilder({ config, questions })
+  for (const key in tally.cells) {
+    const cell = tally.cells[key]
+    if (cell) builder.add(cell)
+  }
+  return builder.build({ communities, fieldwork })
+}
+
+export interface IndicatorBuilder {
+  /** Judges one cell of the tally and keeps what the indicator reads of it (each cell once, any order). */
+  add(cell: TallyCell): void
+  /** The indicator of every cell added, as `indicatorFromTally` gives it for the same cells. */
+  build(input: { communities: readonly CommunityInput[]; fieldwork?: FieldworkTally }): Indicator
+}
+
+/**
+ * `indicatorFromTally` one cell at a time: a cell's counts are read once, when it is added, and
+ * need not be kept (the server reads its kept cells page by page, so memory follows a page, not the
+ * campaign). Cells are judged in any order and put in key order before any floating sum.
+ * @throws MethodError when the config does not fit the questions (see `assertConfigFits`)
+ */
+export function indicatorBuilder({ config, questions }: { config: IndicatorConfig; questions: readonly Question[] }): IndicatorBuilder {
   const fit = assertConfigFits(config, questions)
   const k = fit.satisfied.k
   const pooled = new Set<Channel>(config.channels)
-  const judged: JudgedCell[] = Object.keys(tally.cells)
-    .sort()
-    .flatMap((key) => {
-      const cell = tally.cells[key]
-      if (!cell) return []
+  const judged: JudgedCell[] = []
+  /** Every metric summed over the valid pooled cells (integers: any order). */
+  const validPooled: Record<string, number> = {}
+  return {
+    add(cell) {
       const reason = exclusionReason(cell, config)
-      return [{ cell, reason, sums: reason === null ? basisSums(cell, config, k, fit.satisfied.scores) : ZERO_SUMS }]
-    })
+      const valid = reason === null
+      if (valid && pooled.has(cell.channel)) addCountsInto(validPooled, cell.counts)
+      judged.push({
+        cell: coordinatesOf(cell),
+        key: cellKey(cell),
+        n: cell.counts.n ?? 0,
+        reason,
+        sums: valid ? basisSums(cell, config, k, fit.satisfied.scores) : ZERO_SUMS,
+        door: valid && cell.channel === 'door' ? doorPart(cell.counts) : null,
+      })
+    },
+    build: ({ communities, fieldwork = {} }) => {
+      judged.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      return assemble({ config, fit, pooled, judged, validPooled, communities, fieldwork })
+    },
+  }
+}
+
+function coordinatesOf(c: CellCoordinates): CellCoordinates {
+  return {
+    communityId: c.communityId,
+    channel: c.channel,
+    workerId: c.workerId,
+    flagsKey: c.flagsKey,
+    exclusionKey: c.exclusionKey,
+    basisKey: c.basisKey,
+    reviewKey: c.reviewKey,
+  }
+}
+
+interface AssembleInput {
+  config: IndicatorConfig
+  fit: FittedConfig
+  pooled: ReadonlySet<Channel>
+  /** In key order. */
+  judged: readonly JudgedCell[]
+  validPooled: Readonly<Record<string, number>>
+  communities: readonly CommunityInput[]
+  fieldwork: FieldworkTally
+}
+
+function assemble({ config, fit, pooled, judged, validPooled, communities, fieldwork }: AssembleInput): Indicator {
   const inPool = judged.filter((j) => pooled.has(j.cell.channel))
-  const validPooled = sumCounts(inPool.flatMap((j) => (j.reason === null ? [j.cell] : [])))
 
   const total = line(inPool)
   const rate = proportion(total.sums.sum, total.sums.n)

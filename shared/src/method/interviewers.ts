@@ -1,7 +1,7 @@
 import type { InterviewerCheck } from '../schemas/indicator.ts'
 import { addSums, ZERO_SUMS } from './cells.ts'
 import type { ClusterSums } from './design.ts'
-import { groupBy, type JudgedCell } from './indicator-parts.ts'
+import { type DoorPart, groupBy, type JudgedCell } from './indicator-parts.ts'
 import { SD_SCALE } from './tally.ts'
 
 /** METHOD.md §10 thresholds. */
@@ -22,17 +22,20 @@ interface Side {
 
 const emptySide = (): Side => ({ valid: 0, sums: ZERO_SUMS, sdN: 0, sdMicro: 0, durations: new Map() })
 
+/** A valid door cell's uniformity and duration counts (the indicator keeps them as it judges the cell). */
+export function doorPart(counts: Readonly<Record<string, number>>): DoorPart {
+  const durations: [number, number][] = []
+  for (const metric in counts) if (metric.startsWith('dur:')) durations.push([Number(metric.slice(4)), counts[metric] ?? 0])
+  return { sdN: counts['sd:n'] ?? 0, sdMicro: counts['sd:micro'] ?? 0, durations }
+}
+
 function addCell(side: Side, j: JudgedCell): void {
-  const counts = j.cell.counts
-  side.valid += counts.n ?? 0
+  side.valid += j.n
   side.sums = addSums(side.sums, j.sums)
-  side.sdN += counts['sd:n'] ?? 0
-  side.sdMicro += counts['sd:micro'] ?? 0
-  for (const metric in counts) {
-    if (!metric.startsWith('dur:')) continue
-    const start = Number(metric.slice(4))
-    side.durations.set(start, (side.durations.get(start) ?? 0) + (counts[metric] ?? 0))
-  }
+  if (!j.door) return
+  side.sdN += j.door.sdN
+  side.sdMicro += j.door.sdMicro
+  for (const [start, c] of j.door.durations) side.durations.set(start, (side.durations.get(start) ?? 0) + c)
 }
 
 /** Median of a histogram (bucket start → count): the middle value, or the mean of the two middle ones. Null when empty. */

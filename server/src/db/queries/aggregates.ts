@@ -100,8 +100,7 @@ export interface AggregateCellRow {
   counts: string
 }
 
-/** Every cell of a campaign: about a hundred rows, whatever the number of responses. */
-export async function listAggregateCells(db: Kysely<Database>, campaignId: string): Promise<AggregateCellRow[]> {
+function selectCells(db: Kysely<Database>, campaignId: string) {
   return db
     .selectFrom('aggregate_cells')
     .select([
@@ -115,5 +114,41 @@ export async function listAggregateCells(db: Kysely<Database>, campaignId: strin
       'counts_json as counts',
     ])
     .where('campaign_id', '=', campaignId)
-    .execute()
+}
+
+/** Every cell of a campaign at once (a few hundred rows for a district; `aggregateCellPages` for a city). */
+export async function listAggregateCells(db: Kysely<Database>, campaignId: string): Promise<AggregateCellRow[]> {
+  return selectCells(db, campaignId).execute()
+}
+
+/**
+ * A campaign's cells page by page, each page whole communities (at most `pageSize` rows unless one
+ * community alone has more; then that community is its own page), so a caller holds one page of
+ * counts at a time. Each community's cells come from one query: a community is read as of one
+ * moment (a review moving a response between two of its cells is never half seen).
+ */
+export async function* aggregateCellPages(db: Kysely<Database>, campaignId: string, pageSize = 2000): AsyncGenerator<AggregateCellRow[]> {
+  let after: string | null = null
+  for (;;) {
+    const query = selectCells(db, campaignId)
+    const rows: AggregateCellRow[] = await (after === null ? query : query.where('community_id', '>', after))
+      .orderBy('community_id')
+      .limit(pageSize)
+      .execute()
+    if (rows.length < pageSize) {
+      if (rows.length > 0) yield rows
+      return
+    }
+    // The last community may go on past the page: it starts the next one.
+    const last: string = rows[rows.length - 1]?.communityId ?? ''
+    let cut = rows.length
+    while (cut > 0 && rows[cut - 1]?.communityId === last) cut--
+    if (cut === 0) {
+      yield await selectCells(db, campaignId).where('community_id', '=', last).execute()
+      after = last
+    } else {
+      yield rows.slice(0, cut)
+      after = rows[cut - 1]?.communityId ?? last
+    }
+  }
 }
