@@ -133,7 +133,7 @@ function build(): Json {
         get: {
           summary: 'the service-satisfaction indicator (METHOD.md), from the kept aggregates',
           description:
-            'With the door-to-door figures: `fieldwork` (METHOD.md §11: households by the outcome of their latest visit, response rate RR1 and contact rate; the same object in each `byCommunity` entry) and `interviewers` (§10: each worker with a valid door questionnaire, n_W, n_O, the rate gap z, uniformity u, the speed ratio, and the flags `rateOutlier` (|z| > 3.29) and `uniform` (u < 0.5); a figure METHOD.md calls absent, and its flag, is null).',
+            'With the door-to-door figures: `fieldwork` (METHOD.md §11: households by the outcome of their latest visit, response rate RR1 and contact rate; the same object in each `byCommunity` and `byStreet` entry), `byStreet` (one line per street, 街道: its communities pooled, post-stratified within the street) and `interviewers` (§10: each worker with a valid door questionnaire, n_W, n_O, the rate gap z, uniformity u, the speed ratio, and the flags `rateOutlier` (|z| > 3.29) and `uniform` (u < 0.5); a figure METHOD.md calls absent, and its flag, is null).',
           security: STATS_SECURITY,
           parameters: [
             idParam,
