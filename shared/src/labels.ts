@@ -105,6 +105,23 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, Label>> = {
   'retention.delete': { zh: '到期删除原始数据', en: 'deleted raw data (retention)' },
 }
 
+/** What the retention deletion touches (the dry run's rows; docs/PRIVACY.md says what each holds). */
+export const RETENTION_TABLE_LABELS: Readonly<Record<string, Label>> = {
+  responses: { zh: '答卷（含意见、定位）', en: 'responses (with comments, positions)' },
+  response_reviews: { zh: '复核记录', en: 'review decisions' },
+  conflicts: { zh: '冲突提交', en: 'conflicting payloads' },
+  household_codes: { zh: '入户码', en: 'household codes' },
+  household_counts: { zh: '住户计数', en: 'answers per household' },
+  device_campaigns: { zh: '设备计数', en: 'answers per device' },
+  devices: { zh: '设备', en: 'devices' },
+  visits: { zh: '走访登记', en: 'visit register' },
+  households: { zh: '住户走访结果', en: 'households’ final visits' },
+  community_activity: { zh: '社区最近提交时间', en: 'last answer per community' },
+  symposium_names: { zh: '座谈会主持人、记录人姓名', en: 'symposium host and recorder names' },
+  remark_devices: { zh: '意见的记录设备与账号', en: 'remarks’ recording device and account' },
+  follow_up_devices: { zh: '整改跟踪的记录设备与账号', en: 'follow-ups’ recording device and account' },
+}
+
 /** A stored name in words; a name the table does not know (another release's) is shown as itself. */
 export function labelOf(table: Readonly<Record<string, Label>>, name: string, locale: LabelLocale): string {
   return Object.hasOwn(table, name) ? (table[name]?.[locale] ?? name) : name

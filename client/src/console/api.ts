@@ -26,6 +26,8 @@ import {
   OrgUnit,
   PublishResult,
   QuestionnaireContent,
+  RetentionPlan,
+  RetentionResult,
   ReviewResult,
   SessionsRevoked,
   StaffUser,
@@ -174,6 +176,9 @@ export function createApi(fetchFn: typeof fetch, onSignedOut: () => void) {
     /** The audit log (admins): a page for the query `logic/audit.ts` builds, and the chain check. */
     audit: (query: string) => get(AuditPage, `/audit?${query}`),
     verifyAudit: () => get(AuditVerdict, '/audit/verify'),
+    /** Retention (admins): the dry run, and "delete now" with the campaign's title typed again. */
+    retentionPlan: (id: string) => get(RetentionPlan, c(id, '/retention')),
+    retentionDelete: (id: string, confirm: string) => call(RetentionResult, 'POST', c(id, '/retention/delete'), { confirm }),
     /** The chain walk and its head's signature; with `published`, also whether the chain still holds that head. */
     verify: (id: string, published?: { seq: number; hash: string }) =>
       get(ChainVerdict, c(id, `/log/verify${published ? `?seq=${published.seq}&hash=${encodeURIComponent(published.hash)}` : ''}`)),
