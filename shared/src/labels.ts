@@ -117,6 +117,7 @@ export const RETENTION_TABLE_LABELS: Readonly<Record<string, Label>> = {
   visits: { zh: '走访登记', en: 'visit register' },
   households: { zh: '住户走访结果', en: 'households’ final visits' },
   community_activity: { zh: '社区最近提交时间', en: 'last answer per community' },
+  network_windows: { zh: '网络地址哈希（提交频次）', en: 'hashed network addresses (answer bursts)' },
   symposium_names: { zh: '座谈会主持人、记录人姓名', en: 'symposium host and recorder names' },
   remark_devices: { zh: '意见的记录设备与账号', en: 'remarks’ recording device and account' },
   follow_up_devices: { zh: '整改跟踪的记录设备与账号', en: 'follow-ups’ recording device and account' },

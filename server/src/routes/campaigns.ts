@@ -168,7 +168,12 @@ export function campaignRoutes(deps: Deps) {
       )
       // The 整改台账: every remark and its follow-up history; its summary (the report's symposium figures).
       .get('/:id/ledger', SETUP, async (c) => c.json(await campaignLedger(deps, param(c, 'id')), 200))
-      .get('/:id/ledger.csv', SETUP, async (c) => download(await exportLedgerCsv(deps, param(c, 'id'))))
+      .get('/:id/ledger.csv', SETUP, async (c) => {
+        const id = param(c, 'id')
+        const file = await exportLedgerCsv(deps, id)
+        await audit(deps, currentStaff(c), 'export.download', { type: 'campaign', id, campaignId: id }, null, { format: 'ledger.csv' })
+        return download(file)
+      })
       .get('/:id/ledger/summary', STATS, async (c) => c.json(await ledgerSummary(deps, param(c, 'id')), 200))
       .put('/:id/remarks/:remarkId/public', SETUP, async (c) => {
         const body = await readJson(c, RemarkPublicBody, 'settings')

@@ -18,6 +18,7 @@ export const RAW_TABLES = [
   'visits',
   'households',
   'community_activity',
+  'network_windows',
 ] as const
 type RawTable = (typeof RAW_TABLES)[number]
 
