@@ -57,6 +57,11 @@ export const PROBLEMS = {
   unknown_symposium: { status: 400, zh: '座谈会不存在', en: 'Unknown symposium' },
   household_code_used: { status: 409, zh: '该入户码已使用', en: 'Household code already used' },
   invalid_household_code: { status: 400, zh: '入户码无效', en: 'Invalid household code' },
+  household_code_wrong_community: {
+    status: 400,
+    zh: '该入户码不是为本社区打印的',
+    en: 'The household code was printed for another community',
+  },
   invalid_time: { status: 400, zh: '答题时间不正确', en: 'Invalid start/submit times' },
   invalid_household_key: {
     status: 400,

@@ -354,6 +354,23 @@ describe.each(DIALECTS)('sync on $dialect', ({ dialect, skip }) => {
       const stored = await h.db.db.selectFrom('household_codes').select(['used_at']).where('campaign_id', '=', s.campaignId).execute()
       expect(stored.filter((c) => c.used_at !== null)).toHaveLength(1)
     })
+
+    it('should refuse a household code printed for community C1 on a C2 response, and still take it on C1 (issue 10)', async () => {
+      const codes = await h.call('POST', `/api/v1/campaigns/${s.campaignId}/household-codes`, {
+        token: s.evaluator.token,
+        body: { communityId: s.communityIds[0], count: 1 },
+      })
+      const code = codes.body.codes[0].code as string
+      const onC2 = responseItem(h, s, { householdKey: code, communityId: s.communityIds[1] })
+      const onC1 = responseItem(h, s, { householdKey: code, communityId: s.communityIds[0] })
+      const r = await sync(h, [onC2, onC1])
+      expect(r.body.results.map((x: { status: string; code?: string }) => x.code ?? x.status)).toEqual([
+        'household_code_wrong_community',
+        'created',
+      ])
+      const rows = await h.db.db.selectFrom('responses').select('community_id').where('household_key', '=', code).execute()
+      expect(rows.map((x) => x.community_id)).toEqual([s.communityIds[0]])
+    })
   })
 
   describe('the envelope', () => {

@@ -12,13 +12,23 @@ export async function insertHouseholdCodes(db: Kysely<Database>, rows: Household
       .execute()
 }
 
-/** Marks the code used if it is unused; true when this call used it (the row lock makes it single-use across instances). */
-export async function useHouseholdCode(db: Kysely<Database>, campaignId: string, codeHash: string, at: string): Promise<boolean> {
+/**
+ * Marks the code used if it is unused and printed for `communityId`; true when this call used it (the
+ * row lock makes it single-use across instances).
+ */
+export async function useHouseholdCode(
+  db: Kysely<Database>,
+  campaignId: string,
+  communityId: string,
+  codeHash: string,
+  at: string,
+): Promise<boolean> {
   const r = await db
     .updateTable('household_codes')
     .set({ used_at: at })
     .where('code_hash', '=', codeHash)
     .where('campaign_id', '=', campaignId)
+    .where('community_id', '=', communityId)
     .where('used_at', 'is', null)
     .executeTakeFirst()
   return Number(r.numUpdatedRows) === 1

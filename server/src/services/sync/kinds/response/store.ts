@@ -66,10 +66,15 @@ export class ResponseWriter implements KindWriter<ResponseChecked> {
     const key = c.item.householdKey
     if (key?.startsWith(HOUSEHOLD_CODE_PREFIX)) {
       const hashOfCode = sha256Hex(key)
-      if (!(await useHouseholdCode(batch.trx, c.campaignId, hashOfCode, batch.receivedAt))) {
-        const code: ProblemCode = (await getHouseholdCode(batch.trx, c.campaignId, hashOfCode))
-          ? 'household_code_used'
-          : 'invalid_household_code'
+      if (!(await useHouseholdCode(batch.trx, c.campaignId, c.item.communityId, hashOfCode, batch.receivedAt))) {
+        // Why not, in the order a resident can act on: an unknown code, one printed for another
+        // community (a slip of C1 must not count in C2), one already used.
+        const printed = await getHouseholdCode(batch.trx, c.campaignId, hashOfCode)
+        const code: ProblemCode = !printed
+          ? 'invalid_household_code'
+          : printed.community_id !== c.item.communityId
+            ? 'household_code_wrong_community'
+            : 'household_code_used'
         return rejectedResult(c.id, code)
       }
     }
