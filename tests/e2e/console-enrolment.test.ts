@@ -35,9 +35,7 @@ describe.skipIf(!hasBrowser)('a worker’s enrolment QR code in the console, in 
     await page.getByLabel('账号').fill('admin')
     await page.getByLabel('密码').fill('admin-test-password')
     await page.getByRole('button', { name: '登录' }).click()
-    // On a phone the header's actions are in its menu.
-    await page.getByRole('button', { name: '菜单' }).click()
-    // On a phone the header's actions are behind the menu button.
+    // On a phone the header's actions are behind the menu button (one click opens it, a second would close it).
     await page.getByRole('button', { name: '菜单' }).click()
     await page.getByRole('link', { name: '账号与令牌' }).click()
     await page.getByTestId('staff-row').filter({ hasText: '王兰' }).getByRole('button', { name: '手机登录二维码' }).click()
