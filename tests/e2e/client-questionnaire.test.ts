@@ -79,7 +79,8 @@ describe.skipIf(!hasBrowser)('resident questionnaire page in Chromium', () => {
   it('should switch the page to English when the resident taps English', async () => {
     await open()
     await page.getByRole('button', { name: '切换到英文' }).click()
-    await expect(page.getByRole('heading', { name: 'Privacy notice' }).isVisible()).resolves.toBe(true)
+    // The English strings are a lazy chunk (the first load stays small): wait for them to arrive.
+    await page.getByRole('heading', { name: 'Privacy notice' }).waitFor()
     await page.getByRole('button', { name: 'I understand, start' }).click()
     await expect(page.getByText('Don’t know').first().isVisible()).resolves.toBe(true)
     await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('en')
