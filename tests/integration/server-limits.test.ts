@@ -29,6 +29,7 @@ const ROUTE_LIMITS: Record<string, BodyLimit> = {
   'POST /api/v1/campaigns/:id/household-codes': 'settings',
   'PATCH /api/v1/campaigns/:id/responses/:responseId/review': 'settings',
   'PUT /api/v1/campaigns/:id/remarks/:remarkId/public': 'settings',
+  'POST /api/v1/campaigns/:id/retention/delete': 'settings',
   'POST /api/v1/sync': 'sync',
   'POST /api/v1/sync/import': 'import',
 }

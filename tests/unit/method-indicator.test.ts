@@ -61,7 +61,16 @@ describe('computeIndicator on a small campaign', () => {
       received: 9,
       valid: 6,
       excluded: { test: 1, evaluator_excluded: 0, missing_basis: 1, speeding: 1 },
-      flagged: { speeding: 1, straightlining: 1, duplicate_device: 0, duplicate_household: 0, late: 0, clock_skew: 0, conflict: 0 },
+      flagged: {
+        speeding: 1,
+        straightlining: 1,
+        duplicate_device: 0,
+        duplicate_household: 0,
+        late: 0,
+        clock_skew: 0,
+        conflict: 0,
+        network_burst: 0,
+      },
     })
     expectClose(ind.validRate, 6 / 9, 1e-12)
     expect(ind.smallSample).toBe(true)
