@@ -199,14 +199,15 @@ describe.skipIf(!hasBrowser)('symposium recorded offline, followed up in the con
     expect(await rowsOf(page, 'attention')).toEqual([])
     // The phone holds the server's acknowledgement of each of the nine items.
     const acknowledged = await page.evaluate(async () => {
-      const rows = await new Promise<{ item: unknown; owner: string }[]>((resolve) => {
+      const rows = await new Promise<{ owner: string; count?: number }[]>((resolve) => {
         const open = indexedDB.open('minyi')
         open.onsuccess = () => {
           const req = open.result.transaction('sent', 'readonly').objectStore('sent').getAll()
           req.onsuccess = () => resolve(req.result)
         }
       })
-      return rows.length
+      // One row per campaign, community and kind, with how many items it stands for.
+      return rows.reduce((n, r) => n + (r.count ?? 1), 0)
     })
     expect(acknowledged).toBe(9)
 
