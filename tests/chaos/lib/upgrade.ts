@@ -112,7 +112,10 @@ export async function runUpgrade(opts: {
   let pgDb: Awaited<ReturnType<typeof createTestDatabase>> | null = null
   let sqlitePath = ''
   let cluster: Cluster | null = null
-  const where = () => (pgDb ? { databaseUrl: pgDb.url, instances: 1 } : { sqlitePath })
+  // One installation keeps one key directory across releases (docs/DEPLOY.md): both releases use it, so
+  // the heads the previous release signed still verify under today's.
+  const keyDir = mkdtempSync(join(tmpdir(), 'minyi-upgrade-keys-'))
+  const where = () => ({ ...(pgDb ? { databaseUrl: pgDb.url, instances: 1 } : { sqlitePath }), env: { KEY_DIR: keyDir } })
   const reader = () => (pgDb ? pgReader(pgDb.url) : sqliteReader(sqlitePath))
   try {
     // 1. The previous release makes the database and takes data.
