@@ -7,7 +7,7 @@ import { conflictRow } from '../conflicts.ts'
 import { type Batch, type CheckedItem, type ItemKind, type KindWriter, type ParsedItem, rejected, rejectedResult } from '../kind.ts'
 import { issueMessage } from '../parse.ts'
 import { ledgerState, mayRecordAt } from './ledger-state.ts'
-import { firstChange, symposiumIssueCode } from './symposium.ts'
+import { queueRemark, symposiumIssueCode } from './symposium.ts'
 
 interface RemarkParsed extends ParsedItem {
   kind: 'remark'
@@ -52,8 +52,9 @@ export const remarkKind: ItemKind<RemarkParsed, RemarkChecked> = {
 }
 
 class RemarkWriter implements KindWriter<RemarkChecked> {
-  private readonly remarks: RemarkRow[] = []
-  private readonly changes: FollowUpChangeRow[] = []
+  /** Filled by queueRemark, written by write(). */
+  readonly remarks: RemarkRow[] = []
+  readonly changes: FollowUpChangeRow[] = []
   constructor(private readonly batch: Batch) {}
 
   async load(): Promise<void> {
@@ -73,30 +74,8 @@ class RemarkWriter implements KindWriter<RemarkChecked> {
     if (!s || s.campaign !== c.campaignId) return rejectedResult(c.id, 'unknown_symposium')
     const denied = mayRecordAt(batch.principal, c.ctx, s.community, s.street)
     if (denied) return rejectedResult(c.id, denied)
-    const userId = batch.principal.kind === 'staff' ? batch.principal.userId : null
-    const r = c.item.remark
-    ledger.remarks.set(c.id, { campaign: c.campaignId, community: s.community, street: s.street, hash: c.hash })
-    this.remarks.push({
-      id: c.id,
-      campaign_id: c.campaignId,
-      symposium_id: c.item.symposiumId,
-      community_id: s.community,
-      street_id: s.street,
-      speaker_category: r.speakerCategory,
-      kind: r.kind,
-      text: r.text,
-      public: 0,
-      public_changed_at: null,
-      public_by: null,
-      content_hash: c.hash,
-      device_id: batch.req.deviceId,
-      user_id: userId,
-      received_at: batch.receivedAt,
-    })
-    if (r.followUp) {
-      ledger.changes.set(c.id, { remark: c.id, status: r.followUp.status, hash: c.hash })
-      this.changes.push(firstChange(c.id, c.campaignId, r.followUp, c.hash, batch, userId))
-    }
+    const at = { campaignId: c.campaignId, symposiumId: c.item.symposiumId, community: s.community, street: s.street }
+    queueRemark(this, ledger, batch, at, c.id, c.item.remark, c.hash)
     return { id: c.id, status: 'created' as const }
   }
 

@@ -1,5 +1,5 @@
 import type { ProblemCode } from '@minyi/shared/problems'
-import { SymposiumItem } from '@minyi/shared/schemas'
+import { type RemarkBody, SymposiumItem } from '@minyi/shared/schemas'
 import { uuidv7Time } from '@minyi/shared/uuid'
 import type { FollowUpChangeRow, RemarkRow } from '../../../db/queries/ledger.ts'
 import { insertChanges, insertRemarks } from '../../../db/queries/ledger.ts'
@@ -10,7 +10,7 @@ import { canonicalJson, sha256Hex } from '../../hashing.ts'
 import { conflictRow } from '../conflicts.ts'
 import { type Batch, type CheckedItem, type ItemKind, type KindWriter, type ParsedItem, rejected, rejectedResult } from '../kind.ts'
 import { issueMessage } from '../parse.ts'
-import { ledgerState, mayRecordAt } from './ledger-state.ts'
+import { type LedgerState, ledgerState, mayRecordAt } from './ledger-state.ts'
 
 interface SymposiumParsed extends ParsedItem {
   kind: 'symposium'
@@ -89,8 +89,9 @@ export const symposiumKind: ItemKind<SymposiumParsed, SymposiumChecked> = {
 
 class SymposiumWriter implements KindWriter<SymposiumChecked> {
   private readonly rows: SymposiumRow[] = []
-  private readonly remarks: RemarkRow[] = []
-  private readonly changes: FollowUpChangeRow[] = []
+  /** Filled by queueRemark, written by write(). */
+  readonly remarks: RemarkRow[] = []
+  readonly changes: FollowUpChangeRow[] = []
   constructor(private readonly batch: Batch) {}
 
   /** Every symposium the batch names: its own records and the ones other items refer to. */
@@ -114,31 +115,8 @@ class SymposiumWriter implements KindWriter<SymposiumChecked> {
     const { item } = c
     batch.symposiums.set(c.id, { campaign: c.campaignId, hash: c.hash, community: item.communityId, street: item.streetId })
     this.rows.push(symposiumRow(item, c.hash, batch.req.deviceId, batch.receivedAt))
-    const userId = batch.principal.kind === 'staff' ? batch.principal.userId : null
-    for (const r of item.remarks) {
-      ledger.remarks.set(r.id, { campaign: c.campaignId, community: item.communityId, street: item.streetId, hash: c.hash })
-      this.remarks.push({
-        id: r.id,
-        campaign_id: c.campaignId,
-        symposium_id: item.id,
-        community_id: item.communityId,
-        street_id: item.streetId,
-        speaker_category: r.speakerCategory,
-        kind: r.kind,
-        text: r.text,
-        public: 0,
-        public_changed_at: null,
-        public_by: null,
-        content_hash: c.hash,
-        device_id: batch.req.deviceId,
-        user_id: userId,
-        received_at: batch.receivedAt,
-      })
-      if (r.followUp) {
-        ledger.changes.set(r.id, { remark: r.id, status: r.followUp.status, hash: c.hash })
-        this.changes.push(firstChange(r.id, c.campaignId, r.followUp, c.hash, batch, userId))
-      }
-    }
+    const at = { campaignId: c.campaignId, symposiumId: item.id, community: item.communityId, street: item.streetId }
+    for (const r of item.remarks) queueRemark(this, ledger, batch, at, r.id, r, c.hash)
     return { id: c.id, status: 'created' as const }
   }
 
@@ -168,7 +146,45 @@ function recordedAt(remarkId: string, receivedAt: string): string {
 const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7/i
 
 /** A remark's follow-up as first recorded: the first change of its history, with the remark's own id. */
-export function firstChange(
+/**
+ * A new remark (inside its symposium or sent on its own): its row, and its first follow-up as the first
+ * change of its history; both known to the batch's ledger so later items of the batch see them.
+ */
+export function queueRemark(
+  out: { remarks: RemarkRow[]; changes: FollowUpChangeRow[] },
+  ledger: LedgerState,
+  batch: Batch,
+  at: { campaignId: string; symposiumId: string; community: string | null; street: string | null },
+  id: string,
+  remark: RemarkBody,
+  hash: string,
+): void {
+  const userId = batch.principal.kind === 'staff' ? batch.principal.userId : null
+  ledger.remarks.set(id, { campaign: at.campaignId, community: at.community, street: at.street, hash })
+  out.remarks.push({
+    id,
+    campaign_id: at.campaignId,
+    symposium_id: at.symposiumId,
+    community_id: at.community,
+    street_id: at.street,
+    speaker_category: remark.speakerCategory,
+    kind: remark.kind,
+    text: remark.text,
+    public: 0,
+    public_changed_at: null,
+    public_by: null,
+    content_hash: hash,
+    device_id: batch.req.deviceId,
+    user_id: userId,
+    received_at: batch.receivedAt,
+  })
+  if (remark.followUp) {
+    ledger.changes.set(id, { remark: id, status: remark.followUp.status, hash })
+    out.changes.push(firstChange(id, at.campaignId, remark.followUp, hash, batch, userId))
+  }
+}
+
+function firstChange(
   remarkId: string,
   campaignId: string,
   followUp: { owner: string; dueDate: string | null; status: string },
