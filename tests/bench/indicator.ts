@@ -13,29 +13,14 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
-import {
-  addHousehold,
-  addResponseInto,
-  computeFlags,
-  durationSeconds,
-  emptyTally,
-  type FieldworkTally,
-  finalVisits,
-  flagsKey,
-  ratedAnswersOf,
-} from '@minyi/shared/method'
+import { addHousehold, emptyTally, type FieldworkTally, finalVisits } from '@minyi/shared/method'
 import type { Channel } from '@minyi/shared/schemas'
 import { uuidv7 } from '@minyi/shared/uuid'
-import { openDb } from '../../server/src/db/index.ts'
-import { loadEnv } from '../../server/src/env.ts'
-import { ensureAdmin } from '../../server/src/services/auth.ts'
-import { loadCampaignContext } from '../../server/src/services/campaign-context.ts'
-import { seedDemo } from '../../server/src/services/demo/index.ts'
 import { createTestDatabase } from '../support/pg.ts'
 import { ROOT, type RunningServer } from '../support/server.ts'
 import { makeItems } from './lib/data.ts'
 import { type DirectVisit, directWriter, openRawSqlite } from './lib/direct-sqlite.ts'
-import { loadAxisCampaign } from './lib/indicator-axis.ts'
+import { demoCampaignFile, loadAxisCampaign, writeBenchResponse } from './lib/indicator-axis.ts'
 import { cpuSeconds } from './lib/proc.ts'
 import { startBuiltServer } from './lib/server.ts'
 
@@ -63,24 +48,12 @@ const ADMIN_PASSWORD = 'admin-test-password'
 
 /** Loads TOTAL responses of the demo campaign and their kept aggregate cells; returns the campaign id. */
 async function load(path: string): Promise<string> {
-  const env = loadEnv({ SQLITE_PATH: path, LOG_LEVEL: 'silent', ADMIN_PASSWORD }, [])
-  const opened = await openDb({ sqlitePath: path })
-  const deps = { env, db: opened, now: () => new Date() }
-  // As the server starts: the first admin before the demo (whose workers would otherwise be the first staff).
-  await ensureAdmin(opened, env, () => {})
-  const campaignId = await seedDemo(deps)
-  if (!campaignId) throw new Error('expected an empty database')
-  const ctx = await loadCampaignContext(deps, campaignId, true)
-  const version = ctx?.latest
-  if (!ctx || !version) throw new Error('demo campaign not published')
+  const { campaignId, ctx, version } = await demoCampaignFile(path, ADMIN_PASSWORD)
   const communityIds = [...ctx.communities.keys()]
-  await opened.close()
 
   const db = openRawSqlite(path, 'OFF')
   const write = directWriter(db)
   const channels: Channel[] = ['qr', 'qr', 'qr', 'door', 'paper', 'symposium']
-  const publishedAt = ctx.row.published_at
-  const closesAt = ctx.row.closes_at
   const fieldwork: FieldworkTally = {}
   const writeChunk = db.transaction((start: number) => {
     const items = makeItems(CHUNK, { campaignId, version: version.version, communityIds }, Date.now(), start + 1)
@@ -115,45 +88,7 @@ async function load(path: string): Promise<string> {
         const others = ['not_home', 'refused', 'revisit', 'not_home'] as const
         visits.push(visit(key(2 * n + 1), others[Math.floor(n / 6) % 4] ?? 'refused', at - 3_600_000, null))
       }
-      const rated = ratedAnswersOf(version.questions, item.answers)
-      const flags = computeFlags({
-        rules: ctx.config.flagRules,
-        ratedItemCount: rated.length,
-        durationSeconds: durationSeconds(item.startedAt, item.submittedAt),
-        ratedAnswers: rated,
-        channel,
-        deviceCountBefore: n % 5,
-        submittedAt: item.submittedAt,
-        receivedAt,
-        publishedAt,
-        closesAt,
-      })
-      const test = n % 997 === 0
-      write.response({
-        id: item.id,
-        campaignId,
-        version: version.version,
-        communityId: item.communityId,
-        channel,
-        deviceId: `bench-device-${Math.floor(n / 5)}`,
-        workerId,
-        startedAt: item.startedAt,
-        submittedAt: item.submittedAt,
-        receivedAt,
-        answersJson: JSON.stringify(item.answers),
-        flagsKey: flagsKey(flags),
-        exclusion: test ? 'test' : null,
-        contentHash: 'bench',
-      })
-      addResponseInto(tally, version.questions, {
-        communityId: item.communityId,
-        channel,
-        answers: item.answers,
-        flags,
-        exclusion: test ? 'test' : null,
-        workerId,
-        durationSeconds: durationSeconds(item.startedAt, item.submittedAt),
-      })
+      writeBenchResponse(write, tally, ctx, version, { item, n, channel, workerId, receivedAt })
     })
     write.tally(campaignId, tally)
     // A household's visits all fall in one chunk: its final visit is known here.

@@ -11,19 +11,96 @@ import {
   type FieldworkTally,
   flagsKey,
   ratedAnswersOf,
+  type Tally,
 } from '@minyi/shared/method'
 import type { Channel } from '@minyi/shared/schemas'
 import { uuidv7 } from '@minyi/shared/uuid'
 import { openDb } from '../../../server/src/db/index.ts'
 import { loadEnv } from '../../../server/src/env.ts'
 import { ensureAdmin } from '../../../server/src/services/auth.ts'
-import { loadCampaignContext } from '../../../server/src/services/campaign-context.ts'
+import { type CampaignContext, loadCampaignContext } from '../../../server/src/services/campaign-context.ts'
 import { seedDemo } from '../../../server/src/services/demo/index.ts'
 import { makeItems } from './data.ts'
 import { directWriter, openRawSqlite } from './direct-sqlite.ts'
 
+type QuestionnaireVersion = NonNullable<CampaignContext['latest']>
+type BenchItem = ReturnType<typeof makeItems>[number]
+
 /** Communities per street (a city's street has 10–30). */
 export const COMMUNITIES_PER_STREET = 20
+
+/**
+ * A fresh SQLite file with the first admin and the demo's open campaign (as the server starts):
+ * the campaign's context and published version, the file closed again for raw writes.
+ */
+export async function demoCampaignFile(path: string, adminPassword: string) {
+  const env = loadEnv({ SQLITE_PATH: path, LOG_LEVEL: 'silent', ADMIN_PASSWORD: adminPassword }, [])
+  const opened = await openDb({ sqlitePath: path })
+  const deps = { env, db: opened, now: () => new Date() }
+  // As the server starts: the first admin before the demo (whose workers would otherwise be the first staff).
+  await ensureAdmin(opened, env, () => {})
+  const campaignId = await seedDemo(deps)
+  if (!campaignId) throw new Error('expected an empty database')
+  const ctx = await loadCampaignContext(deps, campaignId, true)
+  const version = ctx?.latest
+  if (!ctx || !version) throw new Error('demo campaign not published')
+  await opened.close()
+  return { campaignId, ctx, version }
+}
+
+/**
+ * One bench response written as the server would keep it: its row (flags computed by the shared
+ * rules, every 997th marked test) and its share of the kept tally.
+ */
+export function writeBenchResponse(
+  write: ReturnType<typeof directWriter>,
+  tally: Tally,
+  ctx: CampaignContext,
+  version: QuestionnaireVersion,
+  r: { item: BenchItem; n: number; channel: Channel; workerId: string | null; receivedAt: string },
+): void {
+  const { item, n, channel, workerId, receivedAt } = r
+  const rated = ratedAnswersOf(version.questions, item.answers)
+  const seconds = durationSeconds(item.startedAt, item.submittedAt)
+  const flags = computeFlags({
+    rules: ctx.config.flagRules,
+    ratedItemCount: rated.length,
+    durationSeconds: seconds,
+    ratedAnswers: rated,
+    channel,
+    deviceCountBefore: n % 5,
+    submittedAt: item.submittedAt,
+    receivedAt,
+    publishedAt: ctx.row.published_at,
+    closesAt: ctx.row.closes_at,
+  })
+  const exclusion = n % 997 === 0 ? 'test' : null
+  write.response({
+    id: item.id,
+    campaignId: ctx.row.id,
+    version: version.version,
+    communityId: item.communityId,
+    channel,
+    deviceId: `bench-device-${Math.floor(n / 5)}`,
+    workerId,
+    startedAt: item.startedAt,
+    submittedAt: item.submittedAt,
+    receivedAt,
+    answersJson: JSON.stringify(item.answers),
+    flagsKey: flagsKey(flags),
+    exclusion,
+    contentHash: 'bench',
+  })
+  addResponseInto(tally, version.questions, {
+    communityId: item.communityId,
+    channel,
+    answers: item.answers,
+    flags,
+    exclusion,
+    workerId,
+    durationSeconds: seconds,
+  })
+}
 
 export interface AxisCampaign {
   campaignId: string
@@ -45,17 +122,7 @@ export async function loadAxisCampaign(
   perCommunity: number,
   adminPassword: string,
 ): Promise<AxisCampaign> {
-  const env = loadEnv({ SQLITE_PATH: path, LOG_LEVEL: 'silent', ADMIN_PASSWORD: adminPassword }, [])
-  const opened = await openDb({ sqlitePath: path })
-  const deps = { env, db: opened, now: () => new Date() }
-  await ensureAdmin(opened, env, () => {})
-  const campaignId = await seedDemo(deps)
-  if (!campaignId) throw new Error('expected an empty database')
-  const ctx = await loadCampaignContext(deps, campaignId, true)
-  const version = ctx?.latest
-  if (!ctx || !version) throw new Error('demo campaign not published')
-  await opened.close()
-
+  const { campaignId, ctx, version } = await demoCampaignFile(path, adminPassword)
   const db = openRawSqlite(path, 'OFF')
   const write = directWriter(db)
   const at = new Date().toISOString()
@@ -108,46 +175,7 @@ export async function loadAxisCampaign(
         counts[(['not_home', 'refused', 'revisit', 'not_home'] as const)[n % 4] ?? 'refused']++
         fieldwork[item.communityId] = counts
       }
-      const rated = ratedAnswersOf(version.questions, item.answers)
-      const seconds = durationSeconds(item.startedAt, item.submittedAt)
-      const flags = computeFlags({
-        rules: ctx.config.flagRules,
-        ratedItemCount: rated.length,
-        durationSeconds: seconds,
-        ratedAnswers: rated,
-        channel,
-        deviceCountBefore: n % 5,
-        submittedAt: item.submittedAt,
-        receivedAt,
-        publishedAt: ctx.row.published_at,
-        closesAt: ctx.row.closes_at,
-      })
-      const test = n % 997 === 0
-      write.response({
-        id: item.id,
-        campaignId,
-        version: version.version,
-        communityId: item.communityId,
-        channel,
-        deviceId: `bench-device-${Math.floor(n / 5)}`,
-        workerId,
-        startedAt: item.startedAt,
-        submittedAt: item.submittedAt,
-        receivedAt,
-        answersJson: JSON.stringify(item.answers),
-        flagsKey: flagsKey(flags),
-        exclusion: test ? 'test' : null,
-        contentHash: 'bench',
-      })
-      addResponseInto(tally, version.questions, {
-        communityId: item.communityId,
-        channel,
-        answers: item.answers,
-        flags,
-        exclusion: test ? 'test' : null,
-        workerId,
-        durationSeconds: seconds,
-      })
+      writeBenchResponse(write, tally, ctx, version, { item, n, channel, workerId, receivedAt })
     })
     write.tally(campaignId, tally)
   })
